@@ -3,4 +3,8 @@ mnr_add_module(base
   SOURCES
     src/lib/error.c
     src/lib/alloc.c
+    src/lib/csv.c
+    src/lib/fields.c
+    src/lib/output.c
+    src/lib/panel.c
   PRIVATE_LIBS LibCSV::LibCSV)

@@ -1,0 +1,124 @@
+/*
+ * Descriptive before/after comparison of one monthly series: summaries of
+ * each side, Welch's difference of means, the post/pre rate ratio for counts
+ * (exact and Wald intervals) and the difference of proportions for shares
+ * (Newcombe's hybrid score interval).
+ * Ownership: input arrays are borrowed for the duration of the call; every
+ * result is a plain struct filled in place (nothing to free).
+ *
+ * Each function is checked against R (t.test, poisson.test, binom.test,
+ * prop.test) in tests/reference/survival/ at 1e-6 relative.
+ */
+#ifndef MNRSTAT_COMPARE_H
+#define MNRSTAT_COMPARE_H
+
+#include <stddef.h>
+
+#include "mnrstat/error.h"
+
+/* Design-readiness thresholds of the brief (months on each side). */
+#define MNR_COMPARE_MIN_SIDE 3  /* fewer is refused */
+#define MNR_COMPARE_WARN_SIDE 8 /* fewer is warned */
+
+/* Summary of one side. */
+struct mnr_compare_desc {
+	size_t n;       /* values (months) */
+	double mean;
+	double median;  /* mean of the two middle values when n is even */
+	double sd;      /* sample SD (n - 1 divisor); NaN when n < 2 */
+	double sum;
+	double min;
+	double max;
+};
+
+/* Welch's two-sample t for mean(post) - mean(pre) (R t.test(post, pre)). */
+struct mnr_compare_welch {
+	double diff;     /* mean(post) - mean(pre) */
+	double se;       /* sqrt(s1^2/n1 + s0^2/n0) */
+	double df;       /* Welch-Satterthwaite degrees of freedom */
+	double t;
+	double p_value;  /* two-sided */
+	double ci_low;
+	double ci_high;
+	double level;
+};
+
+/*
+ * Rate ratio post/pre: (x1 / T1) / (x0 / T0), x events (integer counts),
+ * T exposure (months, or person-months with a population offset).
+ */
+struct mnr_rate_ratio {
+	double events_post, exposure_post;
+	double events_pre, exposure_pre;
+	double rate_post, rate_pre;  /* events per unit of exposure */
+	double ratio;                /* Inf when events_pre = 0 */
+	double level;
+	/* Exact: conditional binomial with Clopper-Pearson limits and
+	 * binom.test's two-sided p (R poisson.test(c(x1, x0), c(T1, T0))). */
+	double exact_low, exact_high, exact_p;
+	/* Wald on the log scale: se = sqrt(1/x1 + 1/x0); NaN when a side
+	 * has no events. */
+	double log_se, wald_low, wald_high, wald_p;
+};
+
+/* Difference of proportions p1 - p0 (post - pre) with Newcombe's interval. */
+struct mnr_prop_diff {
+	double x_post, n_post, x_pre, n_pre;
+	double p_post, p_pre;
+	double diff;               /* p_post - p_pre */
+	double ci_low, ci_high;    /* Newcombe (1998) method 10 */
+	double wilson_post[2];     /* Wilson score interval of p_post */
+	double wilson_pre[2];
+	double level;
+};
+
+/*
+ * Summarise x[0..n-1] (finite values).  Returns MNR_OK, MNR_EINVAL (NULL),
+ * MNR_EDOMAIN (n = 0), MNR_EDATA (a value not finite; err names the index)
+ * or MNR_ENOMEM (the median sorts a copy).
+ */
+int mnr_compare_describe(const double *x, size_t n,
+			 struct mnr_compare_desc *out, struct mnr_error *err);
+
+/*
+ * Welch's t interval for mean(post) - mean(pre) at level in (0, 1).  Needs
+ * n >= 2 on each side and a positive standard error.  Returns MNR_OK,
+ * MNR_EINVAL, MNR_EDATA (value not finite) or MNR_EDOMAIN (too few values or
+ * both sides constant).
+ */
+int mnr_compare_welch(const double *pre, size_t n_pre, const double *post,
+		      size_t n_post, double level,
+		      struct mnr_compare_welch *out, struct mnr_error *err);
+
+/*
+ * Rate ratio post/pre with exact and Wald intervals.  Events must be
+ * non-negative whole numbers (each below 2^53), exposures finite and > 0.
+ * Returns MNR_OK, MNR_EINVAL (level), MNR_EDATA (a count not a non-negative
+ * integer, an exposure not positive) or MNR_EDOMAIN (no events on either
+ * side).  With no events before, ratio and exact_high are Inf; with none
+ * after, ratio is 0; the Wald fields are then NaN.
+ */
+int mnr_compare_rate_ratio(double events_post, double exposure_post,
+			   double events_pre, double exposure_pre,
+			   double level, struct mnr_rate_ratio *out,
+			   struct mnr_error *err);
+
+/*
+ * Difference of proportions x_post/n_post - x_pre/n_pre with the Newcombe
+ * hybrid score interval (Newcombe 1998, method 10: Wilson limits of each
+ * proportion, combined by the square-and-add rule).  Requires n > 0 and
+ * 0 <= x <= n on each side (x need not be whole).  Returns MNR_OK,
+ * MNR_EINVAL (level) or MNR_EDATA.
+ */
+int mnr_compare_prop_diff(double x_post, double n_post, double x_pre,
+			  double n_pre, double level,
+			  struct mnr_prop_diff *out, struct mnr_error *err);
+
+/*
+ * Wilson score interval for x successes in n trials (R prop.test(x, n,
+ * correct = FALSE)$conf.int).  Same argument rules as mnr_compare_prop_diff.
+ */
+int mnr_compare_wilson(double x, double n, double level, double *low,
+		       double *high, struct mnr_error *err);
+
+#endif
