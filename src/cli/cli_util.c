@@ -166,13 +166,13 @@ int cli_help(const char *sub, const char *text)
 	return CLI_EX_OK;
 }
 
-int cli_colmap_add(struct cli_colmap *m, char *arg, const char *sub)
+int cli_colmap_add(struct mnr_colmap *m, char *arg, const char *sub)
 {
 	char *eq = strchr(arg, '=');
 
 	if (!eq || eq == arg || !eq[1])
 		return cli_usage_error(sub, "--col wants NAME=HEADER, got '%s'", arg);
-	if (m->n >= CLI_MAX_COLMAP)
+	if (m->n >= MNR_COLMAP_MAX)
 		return cli_usage_error(sub, "too many --col options");
 	*eq = '\0';
 	m->name[m->n] = arg;

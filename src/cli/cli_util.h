@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "mnrstat/csv.h"
 #include "mnrstat/error.h"
 #include "commands.h"
 
@@ -60,15 +61,10 @@ int cli_check_operands(const char *sub, int n);
 int cli_help(const char *sub, const char *text);
 
 /*
- * --col NAME=HEADER mapping list shared by the commands that read CSV.
- * Stores borrowed pointers into argv.
+ * Add one --col NAME=HEADER to m (the library's mapping type).  Splits arg
+ * in place; m keeps pointers into argv.  Returns 0 or prints a usage error
+ * and returns 64.
  */
-#define CLI_MAX_COLMAP 64
-struct cli_colmap {
-	const char *name[CLI_MAX_COLMAP];
-	const char *header[CLI_MAX_COLMAP];
-	size_t n;
-};
-int cli_colmap_add(struct cli_colmap *m, char *arg, const char *sub);
+int cli_colmap_add(struct mnr_colmap *m, char *arg, const char *sub);
 
 #endif
