@@ -7,4 +7,5 @@ mnr_add_module(base
     src/lib/fields.c
     src/lib/output.c
     src/lib/panel.c
+    src/lib/cases.c
   PRIVATE_LIBS LibCSV::LibCSV)
