@@ -77,7 +77,7 @@ struct mnr_rng {
 	int failed;                /* sticky: once the source failed, all calls fail */
 	long pid;                  /* process that filled buf */
 	size_t pos, len;           /* unread bytes are buf[pos..len) */
-	unsigned char buf[256];
+	unsigned char buf[1024];
 	uint64_t bits;             /* reservoir for single random bits */
 	unsigned nbits;
 	uint64_t seed, counter;    /* insecure seeded stream state */

@@ -18,7 +18,7 @@ static int rng_bit(struct mnr_rng *rng, int *out, struct mnr_error *err)
 {
 	if (rng->nbits == 0) {
 		unsigned char b[8];
-		int i, st = mnr_rng_bytes(rng, b, sizeof(b), err);
+		int i, st = mnr__rng_take(rng, b, sizeof(b), err);
 
 		if (st != MNR_OK)
 			return st;
@@ -45,7 +45,7 @@ static int uniform128(struct mnr_rng *rng, u128 n, u128 *out,
 	if (n <= UINT64_MAX) {
 		uint64_t y;
 
-		st = mnr_rng_uniform(rng, (uint64_t)n, &y, err);
+		st = mnr__rng_uniform(rng, (uint64_t)n, &y, err);
 		if (st == MNR_OK)
 			*out = y;
 		return st;
@@ -54,7 +54,7 @@ static int uniform128(struct mnr_rng *rng, u128 n, u128 *out,
 	for (i = 1; i < 128; i <<= 1)
 		mask |= mask >> i;
 	for (;;) {
-		st = mnr_rng_bytes(rng, b, sizeof(b), err);
+		st = mnr__rng_take(rng, b, sizeof(b), err);
 		if (st != MNR_OK)
 			return st;
 		x = 0;
@@ -175,6 +175,7 @@ int mnr_dp_bernoulli_exp(struct mnr_rng *rng, struct mnr_rational gamma,
 
 	if (st != MNR_OK)
 		return st;
+	mnr__rng_forkcheck(rng);
 	return bern_exp(rng, gamma.num / gamma.den, gamma.num % gamma.den,
 			gamma.den, out, err);
 }
@@ -194,7 +195,7 @@ static int dlaplace(struct mnr_rng *rng, uint64_t t, uint64_t s, int64_t *out,
 		u128 v = 0, x, y;
 		int d, a, neg, st;
 
-		st = mnr_rng_uniform(rng, t, &u, err);
+		st = mnr__rng_uniform(rng, t, &u, err);
 		if (st == MNR_OK)
 			st = bern_exp_le1(rng, u, t, &d, err);
 		if (st != MNR_OK)
@@ -232,6 +233,7 @@ int mnr_dp_sample_dlaplace(struct mnr_rng *rng, struct mnr_rational scale,
 
 	if (st != MNR_OK)
 		return st;
+	mnr__rng_forkcheck(rng);
 	return dlaplace(rng, scale.num, scale.den, out, err);
 }
 
@@ -271,6 +273,7 @@ int mnr_dp_sample_dgauss(struct mnr_rng *rng, struct mnr_rational sigma2,
 
 	if (st != MNR_OK)
 		return st;
+	mnr__rng_forkcheck(rng);
 	t = isqrt64(a / b) + 1;
 	den = (u128)2 * t * t * a * b;
 	for (;;) {
@@ -281,13 +284,8 @@ int mnr_dp_sample_dgauss(struct mnr_rng *rng, struct mnr_rational sigma2,
 		st = dlaplace(rng, t, 1, &y, err);
 		if (st != MNR_OK)
 			return st;
-		ay = (u128)(y < 0 ? -(uint64_t)y : (uint64_t)y);
-		if (ay >> 64)
-			return too_far(err);
-		ay = ay * t;         /* < 2^97 */
-		if (ay >> 96)
-			return too_far(err);
-		ay *= b;             /* < 2^128 */
+		/* |Y| < 2^63, t <= 2^16 + 1, b <= 2^32: the product is < 2^112 */
+		ay = (u128)(y < 0 ? -(uint64_t)y : (uint64_t)y) * t * b;
 		diff = ay >= a ? ay - a : a - ay;
 		if (diff >> 64)
 			return too_far(err);

@@ -7,6 +7,7 @@
  */
 #include "mnrstat/dp.h"
 #include "mnrstat/sha256.h"
+#include "dp_internal.h"
 
 #include <errno.h>
 #include <string.h>
@@ -119,7 +120,21 @@ static int rng_refill(struct mnr_rng *rng, struct mnr_error *err)
 	return MNR_OK;
 }
 
-int mnr_rng_bytes(struct mnr_rng *rng, void *buf, size_t n,
+void mnr__rng_forkcheck(struct mnr_rng *rng)
+{
+	/*
+	 * A forked child must not reuse its parent's buffered bytes.  getpid
+	 * is a system call, so it is checked once per public call, not per
+	 * byte.
+	 */
+	if (rng->pid != (long)getpid()) {
+		rng->pos = rng->len = 0;
+		rng->nbits = 0;
+		rng->pid = (long)getpid();
+	}
+}
+
+int mnr__rng_take(struct mnr_rng *rng, void *buf, size_t n,
 		  struct mnr_error *err)
 {
 	unsigned char *out = buf;
@@ -129,12 +144,6 @@ int mnr_rng_bytes(struct mnr_rng *rng, void *buf, size_t n,
 		goto fail;
 	if (rng->fail_at && rng->delivered + n >= rng->fail_at)
 		goto fail;
-	if (rng->pid != (long)getpid()) {
-		/* a forked child must not reuse its parent's buffered bytes */
-		rng->pos = rng->len = 0;
-		rng->nbits = 0;
-		rng->pid = (long)getpid();
-	}
 	while (done < n) {
 		size_t take;
 
@@ -155,8 +164,22 @@ fail:
 	return rng_fail(rng, 0, err);
 }
 
+int mnr_rng_bytes(struct mnr_rng *rng, void *buf, size_t n,
+		  struct mnr_error *err)
+{
+	mnr__rng_forkcheck(rng);
+	return mnr__rng_take(rng, buf, n, err);
+}
+
 int mnr_rng_uniform(struct mnr_rng *rng, uint64_t n, uint64_t *out,
 		    struct mnr_error *err)
+{
+	mnr__rng_forkcheck(rng);
+	return mnr__rng_uniform(rng, n, out, err);
+}
+
+int mnr__rng_uniform(struct mnr_rng *rng, uint64_t n, uint64_t *out,
+		     struct mnr_error *err)
 {
 	unsigned char b[8];
 	uint64_t mask, x;
@@ -185,7 +208,7 @@ int mnr_rng_uniform(struct mnr_rng *rng, uint64_t n, uint64_t *out,
 	for (nbytes = 1; nbytes < 8 && (mask >> (8 * nbytes)) != 0; nbytes++)
 		;
 	for (;;) {
-		st = mnr_rng_bytes(rng, b, nbytes, err);
+		st = mnr__rng_take(rng, b, nbytes, err);
 		if (st != MNR_OK)
 			return st;
 		x = 0;
