@@ -98,6 +98,8 @@ FNR == 1 {
 	if (ym < "2012-01" || ym > "2024-12") fail("line " FNR ": reported_at outside 2012-01..2024-12")
 	if (kind == "offset" && substr($5, 1, 7) != ym) crossmonth++
 	t = mindex(ym); cnt[c SUBSEP t]++; tot[c]++
+	if (!(c in tmin) || t < tmin[c]) tmin[c] = t
+	if (!(c in tmax) || t > tmax[c]) tmax[c] = t
 	k = (c in START && t >= START[c]) ? t - START[c] : -1
 	seg = k < 0 ? "pre" : "post"
 
@@ -131,6 +133,8 @@ END {
 	if (nadopt != 6) fail("adoption.csv: " nadopt " adopters, want 6")
 	for (c in tot) {
 		if (npop[c] != 13) fail(c ": population years " npop[c] ", want 13")
+		# the documented span: every country has reports in 2012-01 and 2024-12 (UTC)
+		if (tmin[c] != 0 || tmax[c] != 155) fail(c ": first or last UTC month is not 2012-01 / 2024-12")
 		s2 = P["*", "reports", "noise_sd_log"] ^ 2; A = P["*", "reports", "season_amplitude_log"]
 		for (t = 0; t < 156; t++) {
 			y = 2012 + int(t / 12); moy = t % 12 + 1
@@ -143,6 +147,7 @@ END {
 			seg = k < 0 ? "pre" : "post"
 			E[seg] += m; V[seg] += m + (m / exp(s2 / 2)) ^ 2 * (exp(2 * s2) - exp(s2))
 			E0[seg] += m0; V0[seg] += m0 + (m0 / exp(s2 / 2)) ^ 2 * (exp(2 * s2) - exp(s2))
+			if (!((c SUBSEP t) in cnt)) zero++
 			O[seg] += cnt[c SUBSEP t]
 		}
 		for (seg in E) {
@@ -152,7 +157,8 @@ END {
 		# the adoption effect on reporting is visible in the larger adopters
 		if ((c in START) && P[c, "reports", "base_mean_2012_01"] >= 10 && O["post"] - E0["post"] < 4 * sqrt(V0["post"]))
 			fail(c ": post-adoption reports not above the no-effect expectation")
-		printf "%s reports pre %d (model %.0f) post %d (model %.0f, without effect %.0f)\n", c, O["pre"], E["pre"], O["post"], E["post"], E0["post"]
+		printf "%s reports pre %d (model %.0f) post %d (model %.0f, without effect %.0f), months with 0 reports %d\n", c, O["pre"], E["pre"], O["post"], E["post"], E0["post"], zero
+		zero = 0
 		delete E; delete V; delete E0; delete V0; delete O
 
 		se_check(c " charged pre", chn[c, "pre"] ? chy[c, "pre"] / chn[c, "pre"] : 0, P[c, "charged_share_of_closed", "pre_value"], chn[c, "pre"])
