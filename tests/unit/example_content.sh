@@ -5,17 +5,22 @@
 # here in awk from those two files, not taken from tools/mnrgen.c, so a drift
 # between the generator and its truth file fails this test.
 #
-# usage: example_content.sh DIR   (DIR holds cases.csv, adoption.csv,
-#                                  population.csv, effects.csv)
+# usage: example_content.sh DIR [--counts]
+#   DIR holds cases.csv, adoption.csv, population.csv, effects.csv.
+#   --counts: print only the reference monthly report counts by UTC month,
+#   country,month,reports for all 156 months (zeros included), sorted; an
+#   independent count for cross-checking `mnrstat aggregate`.
 # Statistical checks use 4 standard errors; the data are fixed (seeded), so
 # the outcome is deterministic.  Prints one line per failed rule; exit 1 on any.
 set -eu
-dir=${1:?usage: example_content.sh DIR}
+dir=${1:?usage: example_content.sh DIR [--counts]}
+mode=${2:-check}
 for f in cases.csv adoption.csv population.csv effects.csv; do
 	[ -s "$dir/$f" ] || { echo "missing or empty: $dir/$f"; exit 1; }
 done
 
-LC_ALL=C awk -F, '
+run() {
+LC_ALL=C awk -F, -v mode="$mode" '
 function fail(msg) { print "FAIL: " msg; bad++ }
 function days(y, m, d) {   # days since 1970-01-01, proleptic Gregorian
 	if (m <= 2) { y--; m += 12 }
@@ -129,6 +134,12 @@ FNR == 1 {
 	src[$4]++
 }
 END {
+	if (mode == "--counts") {
+		for (c in tot)
+			for (t = 0; t < 156; t++)
+				printf "%s,%04d-%02d,%d\n", c, 2012 + int(t / 12), t % 12 + 1, cnt[c SUBSEP t]
+		exit 0
+	}
 	if (rows < 40000 || rows > 50000) fail("rows " rows " outside 40000..50000")
 	if (nadopt != 6) fail("adoption.csv: " nadopt " adopters, want 6")
 	for (c in tot) {
@@ -190,3 +201,10 @@ END {
 	print "ok"
 }
 ' "$dir/effects.csv" "$dir/population.csv" "$dir/adoption.csv" "$dir/cases.csv"
+}
+if [ "$mode" = --counts ]; then
+	echo country,month,reports
+	run | LC_ALL=C sort
+else
+	run
+fi
