@@ -18,6 +18,7 @@ struct mnr_csv_options {
 	size_t expected_fields;/* 0 = take the first record's count */
 	unsigned long first_line; /* line number of the first byte fed (default 1) */
 	int header;            /* 1 = the first record is a header (default 1) */
+	int libcsv_only;       /* 1 = no memchr fast path (tests compare both) */
 };
 
 /* Fill o with the defaults above. */

@@ -38,10 +38,16 @@ static int parse_enum(const struct mnr_csv_row *row, long col, int which,
 	*out = dflt;
 	if (col < 0 || row->len[col] == 0)
 		return MNR_OK;
+	/*
+	 * Parse without an error record first: clearing one per field costs
+	 * more than the parse itself.  Only a failure is parsed again to get
+	 * the message.
+	 */
+	if (!mnr_parse_enum(row->field[col], row->len[col], names, n, out, NULL))
+		return MNR_OK;
 	mnr_error_clear(&e);
-	if (mnr_parse_enum(row->field[col], row->len[col], names, n, out, &e))
-		return at(row, col, which, &e, err);
-	return MNR_OK;
+	mnr_parse_enum(row->field[col], row->len[col], names, n, out, &e);
+	return at(row, col, which, &e, err);
 }
 
 static int parse_time(const struct mnr_csv_row *row, long col, int which,
@@ -52,11 +58,13 @@ static int parse_time(const struct mnr_csv_row *row, long col, int which,
 	*has = 0;
 	if (col < 0 || row->len[col] == 0)
 		return MNR_OK;
+	if (!mnr_parse_datetime(row->field[col], row->len[col], t, NULL, NULL)) {
+		*has = 1;
+		return MNR_OK;
+	}
 	mnr_error_clear(&e);
-	if (mnr_parse_datetime(row->field[col], row->len[col], t, NULL, &e))
-		return at(row, col, which, &e, err);
-	*has = 1;
-	return MNR_OK;
+	mnr_parse_datetime(row->field[col], row->len[col], t, NULL, &e);
+	return at(row, col, which, &e, err);
 }
 
 int mnr_case_parse(const struct mnr_case_schema *s,
@@ -69,9 +77,11 @@ int mnr_case_parse(const struct mnr_case_schema *s,
 	int has;
 
 	k = ix[MNR_CASE_COUNTRY];
-	mnr_error_clear(&e);
-	if (mnr_parse_country(row->field[k], row->len[k], &e))
+	if (!mnr_country_valid(row->field[k], row->len[k])) {
+		mnr_error_clear(&e);
+		mnr_parse_country(row->field[k], row->len[k], &e);
 		return at(row, k, MNR_CASE_COUNTRY, &e, err);
+	}
 	memcpy(c->country, row->field[k], 4);
 	if (parse_time(row, ix[MNR_CASE_REPORTED], MNR_CASE_REPORTED, &has,
 		       &c->reported, err))

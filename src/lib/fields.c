@@ -270,8 +270,11 @@ int mnr_parse_enum(const char *s, size_t len, const char *const *values,
 	size_t i, used = 0;
 	char msg[200];
 
+	if (len == 0)
+		return bad(err, "enum", "empty value");
 	for (i = 0; i < n; i++)
-		if (strlen(values[i]) == len && memcmp(values[i], s, len) == 0) {
+		if (values[i][0] == s[0] && strncmp(values[i], s, len) == 0 &&
+		    values[i][len] == '\0') {
 			*out = (int)i;
 			return MNR_OK;
 		}

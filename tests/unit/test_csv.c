@@ -262,6 +262,82 @@ static void test_csv_enomem(void **state)
 	assert_true(ok);
 }
 
+/*
+ * The memchr fast path for quote-free lines and libcsv must read every
+ * input the same way: random inputs over an alphabet rich in delimiters,
+ * quotes, CR, LF and multibyte UTF-8, fed in random pieces both ways.
+ */
+static int run_opts(const char *s, size_t n, size_t step, int libcsv_only,
+		    struct collect *c, struct mnr_error *err)
+{
+	struct mnr_csv_options o;
+	struct mnr_csv_reader *r;
+	size_t i;
+	int st;
+
+	mnr_csv_options_init(&o);
+	o.libcsv_only = libcsv_only;
+	o.expected_fields = 0;
+	mnr_error_clear(err);
+	if ((st = mnr_csv_reader_alloc(&r, "t.csv", &o, collect_row, c, err)))
+		return st;
+	for (i = 0; i < n && !st; i += step)
+		st = mnr_csv_reader_feed(r, s + i, i + step > n ? n - i : step,
+					 err);
+	if (!st)
+		st = mnr_csv_reader_finish(r, err);
+	mnr_csv_reader_free(r);
+	return st;
+}
+
+static void test_csv_fast_path_equals_libcsv(void **state)
+{
+	static const char *const alphabet[] = {
+		"a", "b", ",", ",", " ", "\n", "\r\n", "\"", "\"\"", "\xc3\xa9",
+		"x,y", "\r" };
+	unsigned seed = 12345;
+	int iter;
+
+	(void)state;
+	for (iter = 0; iter < 3000; iter++) {
+		char in[256];
+		size_t n = 0, k, len;
+		struct collect a, b;
+		struct mnr_error ea, eb;
+		int sa, sb;
+
+		seed = seed * 1103515245u + 12345u;
+		len = 1 + (seed >> 16) % 40;
+		/* Every input starts with a two-column header. */
+		memcpy(in, "h1,h2\n", 6);
+		n = 6;
+		for (k = 0; k < len; k++) {
+			const char *t;
+
+			seed = seed * 1103515245u + 12345u;
+			t = alphabet[(seed >> 16) % 12];
+			memcpy(in + n, t, strlen(t));
+			n += strlen(t);
+		}
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		a.fail_on = b.fail_on = -1;
+		sa = run_opts(in, n, 1 + iter % 7, 0, &a, &ea);
+		sb = run_opts(in, n, 1 + iter % 5, 1, &b, &eb);
+		assert_int_equal(sa, sb);
+		assert_string_equal(a.out, b.out);
+		assert_int_equal(a.nrec, b.nrec);
+		if (sa) {
+			assert_string_equal(ea.rule, eb.rule);
+			assert_int_equal(ea.line, eb.line);
+			assert_int_equal(ea.column, eb.column);
+		} else {
+			for (k = 0; k < a.nrec && k < 64; k++)
+				assert_int_equal(a.lines[k], b.lines[k]);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_csv_limits),
 		cmocka_unit_test(test_csv_bind),
 		cmocka_unit_test(test_csv_enomem),
+		cmocka_unit_test(test_csv_fast_path_equals_libcsv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
