@@ -7,10 +7,3 @@
 add_executable(mnrgen ${CMAKE_CURRENT_LIST_DIR}/mnrgen.c)
 target_compile_definitions(mnrgen PRIVATE _POSIX_C_SOURCE=200809L)
 target_link_libraries(mnrgen PRIVATE GSL::gsl mnr_warnings mnr_sanitizers m)
-
-# Its tests live in tests/unit/example.cmake; include them here as well so
-# they run even before tests/CMakeLists.txt lists the "example" area (the file
-# guards against being included twice).
-if(BUILD_TESTING)
-  include(${PROJECT_SOURCE_DIR}/tests/unit/example.cmake OPTIONAL)
-endif()
