@@ -95,8 +95,8 @@ int mnr_surv_tabulate(const double *time, const int *event, size_t n,
 	for (i = 0; i < n; i++)
 		if (!isfinite(time[i]) || time[i] < 0.0)
 			return mnr_error_set(err, MNR_EDATA,
-					     "removal time at index %zu is "
-					     "negative or not finite", i);
+					     "removal time %zu is negative or "
+					     "not finite", i + 1);
 	o = mnr__malloc(mnr__size_mul(n ? n : 1, sizeof(*o)));
 	if (!o || tab_alloc(out, n) != 0) {
 		mnr__free(o);
@@ -376,7 +376,11 @@ int mnr_surv_km_at(const struct mnr_surv_km *km, double t,
 	out->std_err = km->std_err[j];
 	out->lower = km->lower[j];
 	out->upper = km->upper[j];
-	out->n_risk = j + 1 < km->n ? km->n_risk[j + 1] : 0.0;
+	/* At risk at t: everyone not removed or censored strictly before t. */
+	if (km->time[j] == t)
+		out->n_risk = km->n_risk[j];
+	else
+		out->n_risk = j + 1 < km->n ? km->n_risk[j + 1] : 0.0;
 	out->beyond = j + 1 == km->n && t > km->time[j] && km->surv[j] > 0.0;
 	return MNR_OK;
 }
