@@ -1,0 +1,623 @@
+/*
+ * Unit tests of the privacy core: exact rationals, the random source
+ * (failure injection, fork safety, uniformity), the exact samplers against
+ * their probability mass functions (chi-square and Kolmogorov-Smirnov on
+ * 10^5 draws, with a power check at +-30% scale), and the accounting
+ * (variance, exact intervals, the Theorem 7 curve) against values computed
+ * independently in R (tests/reference/dp/dp_reference.R).
+ */
+#include "test_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+
+#include "mnrstat/dp.h"
+#include "dp_expected.h"
+
+#define NDRAW 100000
+
+static int group_setup(void **state)
+{
+	(void)state;
+	gsl_set_error_handler_off();
+	return 0;
+}
+
+/* ---- rationals --------------------------------------------------------- */
+
+static void test_rational_parse_format(void **state)
+{
+	static const struct { const char *in, *out; } ok[] = {
+		{ "3", "3" }, { "0.25", "1/4" }, { ".5", "1/2" }, { "1/3", "1/3" },
+		{ "6/4", "3/2" }, { "0", "0" }, { "0.000001", "1/1000000" },
+		{ "123456789012345678", "123456789012345678" },
+	};
+	static const char *bad[] = {
+		"", "-1", "1e-3", "nan", "inf", "1/0", "1/", "/2", "1.2.3", " 1",
+		"1 ", "0.1/3", "1234567890123456789", "0.0000000000000000001", "0x10",
+	};
+	struct mnr_rational q;
+	struct mnr_error err;
+	char buf[48];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		mnr_error_clear(&err);
+		assert_int_equal(mnr_rational_parse(ok[i].in, &q, &err), MNR_OK);
+		assert_int_equal(mnr_rational_format(q, buf, sizeof(buf)), MNR_OK);
+		assert_string_equal(buf, ok[i].out);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		q.num = 77;
+		q.den = 78;
+		mnr_error_clear(&err);
+		assert_int_equal(mnr_rational_parse(bad[i], &q, &err), MNR_EINVAL);
+		assert_string_equal(err.rule, "rational");
+		assert_int_equal(q.num, 77);
+	}
+	q.num = 1;
+	q.den = 3;
+	assert_int_equal(mnr_rational_format(q, buf, 3), MNR_EINVAL);
+}
+
+static void test_rational_arith_and_overflow(void **state)
+{
+	struct mnr_rational a = { 1, 3 }, b = { 1, 6 }, r;
+	struct mnr_rational big = { UINT64_MAX - 1, 1 }, tiny = { 1, UINT64_MAX - 2 };
+	struct mnr_error err;
+
+	(void)state;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_rational_add(a, b, &r, &err), MNR_OK);
+	assert_true(r.num == 1 && r.den == 2);
+	assert_int_equal(mnr_rational_mul(a, b, &r, &err), MNR_OK);
+	assert_true(r.num == 1 && r.den == 18);
+	assert_int_equal(mnr_rational_cmp(a, b), 1);
+	assert_int_equal(mnr_rational_cmp(b, a), -1);
+	assert_int_equal(mnr_rational_cmp(a, (struct mnr_rational){ 2, 6 }), 0);
+	/* exact overflow refusal, output untouched */
+	r.num = 5;
+	r.den = 7;
+	assert_int_equal(mnr_rational_add(big, big, &r, &err), MNR_EINVAL);
+	assert_string_equal(err.rule, "overflow");
+	assert_true(r.num == 5 && r.den == 7);
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_rational_mul(tiny, (struct mnr_rational){ 1, 3 }, &r,
+					  &err), MNR_EINVAL);
+	/* sums of decimals keep their small denominators */
+	r = (struct mnr_rational){ 0, 1 };
+	{
+		int i;
+
+		for (i = 0; i < 1000; i++)
+			assert_int_equal(mnr_rational_add(r, (struct mnr_rational){ 1, 100 },
+							  &r, &err), MNR_OK);
+	}
+	assert_true(r.num == 10 && r.den == 1);
+}
+
+/* ---- random source ------------------------------------------------------ */
+
+static void test_rng_secure_and_insecure(void **state)
+{
+	struct mnr_rng a, b;
+	unsigned char x[64], y[64];
+	struct mnr_error err;
+
+	(void)state;
+	mnr_error_clear(&err);
+	mnr_rng_init_secure(&a);
+	assert_true(mnr_rng_is_secure(&a));
+	assert_int_equal(mnr_rng_bytes(&a, x, sizeof(x), &err), MNR_OK);
+	assert_int_equal(mnr_rng_bytes(&a, y, sizeof(y), &err), MNR_OK);
+	assert_memory_not_equal(x, y, sizeof(x));
+	mnr_rng_wipe(&a);
+	assert_false(mnr_rng_is_secure(&a));
+	assert_int_equal(mnr_rng_bytes(&a, x, 1, &err), MNR_ERANDOM);
+
+	/* seeded stream: reproducible, seed-dependent, never "secure" */
+	mnr_rng_init_insecure(&a, 42);
+	mnr_rng_init_insecure(&b, 42);
+	assert_false(mnr_rng_is_secure(&a));
+	assert_int_equal(mnr_rng_bytes(&a, x, sizeof(x), &err), MNR_OK);
+	assert_int_equal(mnr_rng_bytes(&b, y, sizeof(y), &err), MNR_OK);
+	assert_memory_equal(x, y, sizeof(x));
+	mnr_rng_init_insecure(&b, 43);
+	assert_int_equal(mnr_rng_bytes(&b, y, sizeof(y), &err), MNR_OK);
+	assert_memory_not_equal(x, y, sizeof(x));
+}
+
+static void test_rng_failure_releases_nothing(void **state)
+{
+	struct mnr_rng rng;
+	struct mnr_dp_noise lap = { MNR_DP_DLAPLACE, { 1, 1 } };
+	struct mnr_dp_noise gau = { MNR_DP_DGAUSS, { 100, 1 } };
+	struct mnr_error err;
+	int64_t released = -12345;
+	uint64_t u = 999;
+	unsigned char b[4] = { 1, 2, 3, 4 };
+	int k, failures = 0;
+
+	(void)state;
+	/* immediate failure, through each public entry point */
+	mnr_rng_init_secure(&rng);
+	mnr_rng_test_fail_after(&rng, 0);
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_dp_release_value(&rng, &lap, 10, &released, &err),
+			 MNR_ERANDOM);
+	assert_int_equal(released, -12345);
+	assert_string_equal(err.rule, "random-source");
+	/* sticky: the source stays failed */
+	assert_int_equal(mnr_rng_uniform(&rng, 10, &u, NULL), MNR_ERANDOM);
+	assert_int_equal(u, 999);
+	assert_int_equal(mnr_rng_bytes(&rng, b, sizeof(b), NULL), MNR_ERANDOM);
+	assert_true(b[0] == 0 && b[3] == 0);
+
+	/* failure in the middle of a draw, at every byte position 0..199 */
+	for (k = 0; k < 200; k++) {
+		mnr_rng_init_insecure(&rng, (uint64_t)k);
+		mnr_rng_test_fail_after(&rng, (uint64_t)k);
+		released = -777;
+		for (;;) {
+			int st = mnr_dp_release_value(&rng, k % 2 ? &gau : &lap, 5,
+						      &released, NULL);
+
+			if (st != MNR_OK) {
+				assert_int_equal(st, MNR_ERANDOM);
+				failures++;
+				break;
+			}
+			released = -777;  /* a completed draw; go on until it fails */
+		}
+		assert_int_equal(released, -777);
+	}
+	assert_int_equal(failures, 200);
+}
+
+static void test_rng_fork_does_not_share_buffer(void **state)
+{
+	struct mnr_rng rng;
+	unsigned char parent[32], child[32], warm;
+	int fd[2], status;
+	pid_t pid;
+
+	(void)state;
+	mnr_rng_init_secure(&rng);
+	assert_int_equal(mnr_rng_bytes(&rng, &warm, 1, NULL), MNR_OK); /* fill buffer */
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned char c[32];
+
+		if (mnr_rng_bytes(&rng, c, sizeof(c), NULL) != MNR_OK ||
+		    write(fd[1], c, sizeof(c)) != (ssize_t)sizeof(c))
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(mnr_rng_bytes(&rng, parent, sizeof(parent), NULL), MNR_OK);
+	assert_int_equal(read(fd[0], child, sizeof(child)), (ssize_t)sizeof(child));
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fd[0]);
+	close(fd[1]);
+	assert_memory_not_equal(parent, child, sizeof(parent));
+}
+
+static void test_rng_uniform_chisq(void **state)
+{
+	/* n = 7 (not a power of two, so rejection matters) and n = 2^40 + 3 */
+	struct mnr_rng rng;
+	unsigned long cnt[7] = { 0 };
+	double chi = 0.0;
+	uint64_t x;
+	int i;
+
+	(void)state;
+	mnr_rng_init_insecure(&rng, 7);
+	assert_int_equal(mnr_rng_uniform(&rng, 0, &x, NULL), MNR_EINVAL);
+	assert_int_equal(mnr_rng_uniform(&rng, 1, &x, NULL), MNR_OK);
+	assert_int_equal(x, 0);
+	for (i = 0; i < 70000; i++) {
+		assert_int_equal(mnr_rng_uniform(&rng, 7, &x, NULL), MNR_OK);
+		assert_true(x < 7);
+		cnt[x]++;
+	}
+	for (i = 0; i < 7; i++)
+		chi += (cnt[i] - 10000.0) * (cnt[i] - 10000.0) / 10000.0;
+	assert_true(gsl_cdf_chisq_Q(chi, 6) > 1e-4);
+	/* a large range: top bit must be hit about (3/(2^40+3)) ... check halves */
+	{
+		uint64_t n = (UINT64_C(1) << 40) + 3;
+		unsigned long low = 0;
+
+		for (i = 0; i < 20000; i++) {
+			assert_int_equal(mnr_rng_uniform(&rng, n, &x, NULL), MNR_OK);
+			assert_true(x < n);
+			low += x < n / 2;
+		}
+		assert_true(fabs(low - 10000.0) < 5 * sqrt(5000.0));
+	}
+}
+
+/* ---- Bernoulli(exp(-gamma)) ------------------------------------------- */
+
+static void test_bernoulli_exp_frequencies(void **state)
+{
+	static const struct mnr_rational g[] = {
+		{ 0, 1 }, { 1, 3 }, { 1, 1 }, { 5, 2 }, { 7, 1000 }, { 4000000000u, 1000000000u },
+	};
+	struct mnr_rng rng;
+	size_t i;
+
+	(void)state;
+	mnr_rng_init_insecure(&rng, 11);
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		double p = exp(-(double)g[i].num / (double)g[i].den), z;
+		unsigned long ones = 0;
+		int k, b;
+
+		for (k = 0; k < NDRAW; k++) {
+			assert_int_equal(mnr_dp_bernoulli_exp(&rng, g[i], &b, NULL),
+					 MNR_OK);
+			ones += (unsigned long)b;
+		}
+		if (g[i].num == 0) {
+			assert_int_equal(ones, NDRAW);
+			continue;
+		}
+		z = (ones - NDRAW * p) / sqrt(NDRAW * p * (1 - p));
+		if (fabs(z) >= 4.5)
+			fail_msg("gamma %llu/%llu: %lu ones, z = %g", (unsigned long long)g[i].num,
+				 (unsigned long long)g[i].den, ones, z);
+	}
+	assert_int_equal(mnr_dp_bernoulli_exp(&rng, (struct mnr_rational){ 1, 0 },
+					      &(int){ 0 }, NULL), MNR_EINVAL);
+}
+
+/* ---- goodness of fit ---------------------------------------------------- */
+
+/*
+ * Histogram draws on [-M, M] (M chosen so that the mass beyond is below
+ * 1e-12; a draw beyond fails the test) and test against the pmf of law:
+ * chi-square with cells of expected count >= 10 and pooled tails, and the
+ * Kolmogorov-Smirnov distance of the CDFs.  Returns the chi-square
+ * p-value; *ks gets sqrt(n) D.
+ */
+struct gof { double chisq_p, ks; int df; };
+
+static struct gof fit(const struct mnr_dp_noise *draw_law,
+		      const struct mnr_dp_noise *law, uint64_t seed, int64_t M)
+{
+	struct mnr_rng rng;
+	unsigned long *cnt = calloc((size_t)(2 * M + 1), sizeof(*cnt));
+	double *p = malloc((size_t)(2 * M + 1) * sizeof(*p));
+	double chi = 0.0, F = 0.0, Fh = 0.0, D = 0.0, lo_e = 0.0, lo_o = 0.0;
+	int64_t z, k;
+	int cells = 0;
+	struct gof r;
+
+	assert_non_null(cnt);
+	assert_non_null(p);
+	assert_int_equal(mnr_dp_pmf(law, -M, M, p, NULL), MNR_OK);
+	mnr_rng_init_insecure(&rng, seed);
+	for (k = 0; k < NDRAW; k++) {
+		assert_int_equal(mnr_dp_sample(&rng, draw_law, &z, NULL), MNR_OK);
+		if (z < -M || z > M)
+			fail_msg("draw outside the +-%lld support window", (long long)M);
+		cnt[z + M]++;
+	}
+	/*
+	 * chi-square: a cell closes once its expected count is >= 10 and the
+	 * expected count left to its right is >= 10 as well
+	 */
+	for (z = -M; z <= M; z++) {
+		double e = NDRAW * p[z + M];
+
+		lo_e += e;
+		lo_o += (double)cnt[z + M];
+		F += p[z + M];
+		Fh += (double)cnt[z + M] / NDRAW;
+		if (fabs(F - Fh) > D)
+			D = fabs(F - Fh);
+		if (lo_e >= 10.0 && NDRAW * (1.0 - F) >= 10.0) {
+			chi += (lo_o - lo_e) * (lo_o - lo_e) / lo_e;
+			cells++;
+			lo_e = lo_o = 0.0;
+		}
+	}
+	/* the last cell pools the right remainder (expected >= 10) */
+	if (lo_e > 0.0) {
+		chi += (lo_o - lo_e) * (lo_o - lo_e) / lo_e;
+		cells++;
+	}
+	r.chisq_p = gsl_cdf_chisq_Q(chi, cells - 1);
+	r.df = cells - 1;
+	r.ks = sqrt((double)NDRAW) * D;
+	free(cnt);
+	free(p);
+	return r;
+}
+
+static int64_t window(const struct mnr_dp_noise *n)
+{
+	double s = mnr_rational_to_double(n->scale);
+
+	return n->kind == MNR_DP_DLAPLACE ? (int64_t)(40 * s) + 40
+					  : (int64_t)(9 * sqrt(s)) + 20;
+}
+
+static void test_sampler_goodness_of_fit_and_power(void **state)
+{
+	static const struct mnr_dp_noise laws[] = {
+		{ MNR_DP_DLAPLACE, { 1, 1 } },
+		{ MNR_DP_DLAPLACE, { 10, 3 } },
+		{ MNR_DP_DLAPLACE, { 25, 1 } },
+		{ MNR_DP_DGAUSS, { 1, 4 } },
+		{ MNR_DP_DGAUSS, { 1, 1 } },
+		{ MNR_DP_DGAUSS, { 2, 3 } },
+		{ MNR_DP_DGAUSS, { 100, 1 } },
+		{ MNR_DP_DGAUSS, { 1000000, 1 } },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(laws) / sizeof(laws[0]); i++) {
+		struct mnr_dp_noise off[2] = { laws[i], laws[i] };
+		struct gof g;
+		int j;
+
+		/* scale +-30%: t * 13/10, t * 7/10 (sigma, not sigma^2, for the Gaussian) */
+		off[0].scale.num *= laws[i].kind == MNR_DP_DLAPLACE ? 13 : 169;
+		off[0].scale.den *= laws[i].kind == MNR_DP_DLAPLACE ? 10 : 100;
+		off[1].scale.num *= laws[i].kind == MNR_DP_DLAPLACE ? 7 : 49;
+		off[1].scale.den *= laws[i].kind == MNR_DP_DLAPLACE ? 10 : 100;
+		g = fit(&laws[i], &laws[i], 1000 + i, window(&off[0]));
+		print_message("%s %llu/%llu: chi2 p = %.3g (df %d), sqrt(n) KS = %.3f\n",
+			      mnr_dp_mechanism_name(laws[i].kind),
+			      (unsigned long long)laws[i].scale.num,
+			      (unsigned long long)laws[i].scale.den, g.chisq_p, g.df, g.ks);
+		/* fixed seeds: deterministic; thresholds alpha = 1e-4 and KS 0.1% */
+		assert_true(g.chisq_p > 1e-4);
+		assert_true(g.ks < 1.95);
+		for (j = 0; j < 2; j++) {
+			g = fit(&off[j], &laws[i], 2000 + i, window(&off[0]));
+			print_message("  power, scale %s30%%: chi2 p = %.3g, sqrt(n) KS = %.3f\n",
+				      j ? "-" : "+", g.chisq_p, g.ks);
+			assert_true(g.chisq_p < 1e-6);
+			assert_true(g.ks > 1.95);
+		}
+	}
+}
+
+/* ---- overflow refusal --------------------------------------------------- */
+
+static void test_overflow_refused(void **state)
+{
+	struct mnr_rng rng;
+	struct mnr_error err;
+	struct mnr_dp_noise n;
+	int64_t z = 99, released;
+	int k, refused = 0, ok = 0;
+
+	(void)state;
+	mnr_rng_init_insecure(&rng, 5);
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_dp_sample_dgauss(&rng, (struct mnr_rational){
+		MNR_DP_PARAM_MAX + 1, 1 }, &z, &err), MNR_EINVAL);
+	assert_string_equal(err.rule, "overflow");
+	assert_int_equal(z, 99);
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_dp_sample_dlaplace(&rng, (struct mnr_rational){
+		1, MNR_DP_PARAM_MAX + 1 }, &z, &err), MNR_EINVAL);
+	assert_string_equal(err.rule, "overflow");
+	assert_int_equal(mnr_dp_sample_dlaplace(&rng, (struct mnr_rational){ 0, 1 },
+						&z, NULL), MNR_EINVAL);
+	/* the largest parameters are accepted and work */
+	assert_int_equal(mnr_dp_sample_dgauss(&rng, (struct mnr_rational){
+		MNR_DP_PARAM_MAX, MNR_DP_PARAM_MAX - 1 }, &z, NULL), MNR_OK);
+	assert_int_equal(mnr_dp_sample_dgauss(&rng, (struct mnr_rational){
+		MNR_DP_PARAM_MAX, 1 }, &z, NULL), MNR_OK);
+	assert_int_equal(mnr_dp_sample_dlaplace(&rng, (struct mnr_rational){
+		1, MNR_DP_PARAM_MAX }, &z, NULL), MNR_OK);
+	/* calibration that would need an out-of-range scale is refused */
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_dp_calibrate_laplace((struct mnr_rational){ 1,
+		UINT64_C(1) << 40 }, 1, &n, &err), MNR_EINVAL);
+	assert_string_equal(err.rule, "overflow");
+	/* value + noise beyond int64: refused, nothing released */
+	n = (struct mnr_dp_noise){ MNR_DP_DLAPLACE, { 5, 1 } };
+	for (k = 0; k < 200; k++) {
+		int st;
+
+		released = 4242;
+		st = mnr_dp_release_value(&rng, &n, INT64_MAX - 2, &released, NULL);
+		if (st == MNR_OK) {
+			ok++;
+			assert_true(released <= INT64_MAX && released != 4242);
+		} else {
+			assert_int_equal(st, MNR_ENUMERIC);
+			assert_int_equal(released, 4242);
+			refused++;
+		}
+	}
+	assert_true(refused > 0 && ok > 0);
+}
+
+/* ---- accounting --------------------------------------------------------- */
+
+static void test_variance_and_interval_against_r(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(dp_ref_laws) / sizeof(dp_ref_laws[0]); i++) {
+		const struct dp_ref_law *r = &dp_ref_laws[i];
+		struct mnr_dp_noise n = { r->kind, { r->num, r->den } };
+		double var, cov, *p, s = 0.0;
+		uint64_t c;
+		int64_t z;
+
+		assert_int_equal(mnr_dp_variance(&n, &var, NULL), MNR_OK);
+		assert_rel(var, r->var, 1e-9);
+		if (n.kind == MNR_DP_DGAUSS)  /* CKS Prop. 19: Var <= sigma^2 */
+			assert_true(var <= mnr_rational_to_double(n.scale) * (1 + 1e-12));
+		assert_int_equal(mnr_dp_interval(&n, 0.95, &c, &cov, NULL), MNR_OK);
+		assert_int_equal(c, r->half);
+		assert_rel(cov, r->coverage, 1e-9);
+		/* coverage from the pmf itself: [-c, c] reaches 0.95, [-c+1, c-1] does not */
+		p = malloc((2 * c + 1) * sizeof(*p));
+		assert_non_null(p);
+		assert_int_equal(mnr_dp_pmf(&n, -(int64_t)c, (int64_t)c, p, NULL), MNR_OK);
+		for (z = 0; z <= 2 * (int64_t)c; z++)
+			s += p[z];
+		assert_rel(s, cov, 1e-9);
+		assert_true(s - p[0] - p[2 * c] < 0.95);
+		free(p);
+	}
+	assert_int_equal(mnr_dp_interval(&(struct mnr_dp_noise){ MNR_DP_DLAPLACE,
+		{ 1, 1 } }, 1.0, &(uint64_t){ 0 }, &(double){ 0 }, NULL), MNR_EINVAL);
+}
+
+static void test_interval_empirical_coverage(void **state)
+{
+	/* truth 3, released = 3 + Z: [released - c, released + c] covers 3 */
+	static const struct mnr_dp_noise laws[] = {
+		{ MNR_DP_DLAPLACE, { 10, 3 } }, { MNR_DP_DGAUSS, { 2, 3 } },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct mnr_rng rng;
+		uint64_t c;
+		double cov;
+		unsigned long hit = 0;
+		int k;
+
+		assert_int_equal(mnr_dp_interval(&laws[i], 0.95, &c, &cov, NULL), MNR_OK);
+		mnr_rng_init_insecure(&rng, 77 + i);
+		for (k = 0; k < NDRAW; k++) {
+			int64_t r;
+
+			assert_int_equal(mnr_dp_release_value(&rng, &laws[i], 3, &r, NULL),
+					 MNR_OK);
+			hit += (r - (int64_t)c <= 3 && 3 <= r + (int64_t)c);
+		}
+		assert_true(fabs(hit - NDRAW * cov) < 4.5 * sqrt(NDRAW * cov * (1 - cov)));
+	}
+}
+
+static void test_theorem7_against_r(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(dp_ref_deltas) / sizeof(dp_ref_deltas[0]); i++) {
+		const struct dp_ref_delta *r = &dp_ref_deltas[i];
+		struct mnr_dp_noise n = { MNR_DP_DGAUSS, { r->num, r->den } };
+		double d, dz, rho;
+
+		assert_int_equal(mnr_dp_gauss_delta(&n, r->sens, 1, r->eps, &d, NULL),
+				 MNR_OK);
+		assert_rel(d, r->delta, 1e-6);
+		/* the exact curve never exceeds the generic zCDP conversion */
+		rho = (double)(r->sens * r->sens) / (2.0 * mnr_rational_to_double(n.scale));
+		dz = mnr_dp_zcdp_delta(rho, r->eps);
+		assert_true(d <= dz);
+	}
+	/* known zCDP conversion value: rho = 0.5, eps = 1 (CKS Cor. 13) */
+	{
+		double d = mnr_dp_zcdp_delta(0.5, 1.0), best = 1.0, a;
+
+		for (a = 1.0001; a < 50.0; a += 0.0001) {
+			double v = exp((a - 1) * (a * 0.5 - 1.0)) / (a - 1) * pow(1 - 1 / a, a);
+
+			if (v < best)
+				best = v;
+		}
+		assert_rel(d, best, 1e-6);
+	}
+}
+
+static void test_calibration(void **state)
+{
+	struct mnr_dp_noise n;
+	struct mnr_rational q;
+	struct mnr_error err;
+	double d;
+	char buf[48];
+
+	(void)state;
+	mnr_error_clear(&err);
+	/* Laplace: t = l1 / eps exactly, and back */
+	assert_int_equal(mnr_dp_calibrate_laplace((struct mnr_rational){ 1, 2 }, 3, &n,
+						  &err), MNR_OK);
+	assert_int_equal(n.kind, MNR_DP_DLAPLACE);
+	assert_true(n.scale.num == 6 && n.scale.den == 1);
+	assert_int_equal(mnr_dp_laplace_epsilon(&n, 3, &q, &err), MNR_OK);
+	assert_true(q.num == 1 && q.den == 2);
+	/* Gaussian: sigma^2 = l2sq / (2 rho), and rho back */
+	assert_int_equal(mnr_dp_calibrate_gauss_rho((struct mnr_rational){ 1, 100 }, 2,
+						    &n, &err), MNR_OK);
+	assert_int_equal(mnr_rational_format(n.scale, buf, sizeof(buf)), MNR_OK);
+	assert_string_equal(buf, "100");
+	assert_int_equal(mnr_dp_gauss_rho(&n, 2, &q, &err), MNR_OK);
+	assert_true(q.num == 1 && q.den == 100);
+	assert_int_equal(mnr_dp_gauss_rho(&n, 0, &q, &err), MNR_OK);
+	assert_int_equal(mnr_dp_laplace_epsilon(&n, 1, &q, NULL), MNR_EINVAL);
+	assert_int_equal(mnr_dp_calibrate_laplace((struct mnr_rational){ 0, 1 }, 1, &n,
+						  NULL), MNR_EINVAL);
+	/* (eps, delta): smallest grid sigma^2 meeting delta */
+	assert_int_equal(mnr_dp_calibrate_gauss_eps_delta(1.0, 1e-6, 1, 1, &n, &err),
+			 MNR_OK);
+	assert_int_equal(mnr_dp_gauss_delta(&n, 1, 1, 1.0, &d, NULL), MNR_OK);
+	assert_true(d <= 1e-6);
+	{
+		struct mnr_dp_noise m = n;
+
+		/* one grid step (1/64) smaller fails */
+		m.scale.num = n.scale.num * (64 / n.scale.den) - 1;
+		m.scale.den = 64;
+		assert_int_equal(mnr_dp_gauss_delta(&m, 1, 1, 1.0, &d, NULL), MNR_OK);
+		assert_true(d > 1e-6);
+		print_message("(eps=1, delta=1e-6, sens 1): sigma^2 = %llu/%llu\n",
+			      (unsigned long long)n.scale.num, (unsigned long long)n.scale.den);
+	}
+	/* several cells: the zCDP conversion is used and met */
+	assert_int_equal(mnr_dp_calibrate_gauss_eps_delta(1.0, 1e-6, 2, 4, &n, &err),
+			 MNR_OK);
+	assert_int_equal(mnr_dp_gauss_delta(&n, 2, 4, 1.0, &d, NULL), MNR_OK);
+	assert_true(d <= 1e-6);
+	assert_int_equal(mnr_dp_calibrate_gauss_eps_delta(0.0, 1e-6, 1, 1, &n, NULL),
+			 MNR_EINVAL);
+	assert_string_equal(mnr_dp_mechanism_name(MNR_DP_DGAUSS), "discrete_gaussian");
+	assert_string_equal(mnr_dp_mechanism_name(0), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rational_parse_format),
+		cmocka_unit_test(test_rational_arith_and_overflow),
+		cmocka_unit_test(test_rng_secure_and_insecure),
+		cmocka_unit_test(test_rng_failure_releases_nothing),
+		cmocka_unit_test(test_rng_fork_does_not_share_buffer),
+		cmocka_unit_test(test_rng_uniform_chisq),
+		cmocka_unit_test(test_bernoulli_exp_frequencies),
+		cmocka_unit_test(test_sampler_goodness_of_fit_and_power),
+		cmocka_unit_test(test_overflow_refused),
+		cmocka_unit_test(test_variance_and_interval_against_r),
+		cmocka_unit_test(test_interval_empirical_coverage),
+		cmocka_unit_test(test_theorem7_against_r),
+		cmocka_unit_test(test_calibration),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}
