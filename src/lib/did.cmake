@@ -13,3 +13,6 @@ mnr_add_module(did
 add_executable(bench_did bench/bench_did.c)
 target_link_libraries(bench_did PRIVATE mnr_did mnr_warnings GSL::gsl m)
 target_compile_definitions(bench_did PRIVATE _POSIX_C_SOURCE=200809L)
+
+set_property(GLOBAL APPEND PROPERTY MNR_CLI_SOURCES
+  ${PROJECT_SOURCE_DIR}/src/cli/cmd_did.c)

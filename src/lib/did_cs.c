@@ -190,6 +190,18 @@ static double aggregate(const struct cs *s, const struct item *it, size_t m,
 	return theta;
 }
 
+/* 1 when every item comes from the same cohort and it has one unit. */
+static int single_unit_only(const struct cs *s, const struct item *it,
+			    size_t m)
+{
+	size_t k;
+
+	for (k = 1; k < m; k++)
+		if (it[k].coh != it[0].coh)
+			return 0;
+	return m > 0 && s->pg[it[0].coh] * (double)s->n < 1.5;
+}
+
 static void agg_init(struct mnr_did_agg *a, long key)
 {
 	memset(a, 0, sizeof(*a));
@@ -210,6 +222,16 @@ static void agg_store(const struct cs *s, struct mnr_did_agg *a,
 	}
 	a->est.reason = NULL;
 	a->est.est = aggregate(s, it, m, equal, wif, ifo, &a->est.se);
+	if (single_unit_only(s, it, m)) {
+		/*
+		 * One cohort of one unit: its own variation is not in the
+		 * influence function (its deviation from its own mean is
+		 * zero) and no other cohort's spread stands in for it.
+		 */
+		a->est.se = NAN;
+		a->est.reason =
+			"only a one-unit cohort contributes: standard error not estimable";
+	}
 	mnr__did_est_finish(&a->est, s->o->level);
 }
 
@@ -334,14 +356,14 @@ static int bootstrap(struct cs *s, struct mnr_did_cs *out, double *IF,
 			  mnr__did_quantile(tmp, B, 0.25)) / zq;
 	}
 	for (k = 0; k < ne; k++)
-		out->event[k].boot_se = isfinite(out->event[k].est.est) ?
+		out->event[k].boot_se = isfinite(out->event[k].est.se) ?
 					bse[k] : NAN;
 	for (k = 0; k < out->n_cohort; k++)
-		out->cohort[k].boot_se = isfinite(out->cohort[k].est.est) ?
+		out->cohort[k].boot_se = isfinite(out->cohort[k].est.se) ?
 					 bse[ne + k] : NAN;
 	for (k = 0; k < out->n_calendar; k++)
 		out->calendar[k].boot_se =
-			isfinite(out->calendar[k].est.est) ?
+			isfinite(out->calendar[k].est.se) ?
 			bse[ne + out->n_cohort + k] : NAN;
 	/* Simultaneous band over the event times. */
 	for (b = 0; b < B; b++) {
@@ -350,7 +372,7 @@ static int bootstrap(struct cs *s, struct mnr_did_cs *out, double *IF,
 		for (k = 0; k < ne; k++) {
 			double q;
 
-			if (!isfinite(out->event[k].est.est) || !(bse[k] > tol))
+			if (!isfinite(out->event[k].est.se) || !(bse[k] > tol))
 				continue;
 			q = fabs(draws[k * B + b]) / bse[k];
 			if (q > mx)
@@ -362,7 +384,7 @@ static int bootstrap(struct cs *s, struct mnr_did_cs *out, double *IF,
 	for (k = 0; k < ne; k++) {
 		struct mnr_did_agg *a = &out->event[k];
 
-		if (!isfinite(a->est.est) || !(bse[k] > tol))
+		if (!isfinite(a->est.se) || !(bse[k] > tol))
 			continue;
 		a->band_lo = a->est.est - out->uniform_crit * bse[k];
 		a->band_hi = a->est.est + out->uniform_crit * bse[k];
@@ -593,7 +615,8 @@ int mnr__did_cs(const struct did_data *d, const struct mnr_did_options *o,
 	m = 0;
 	for (k = 0; k < out->n_event; k++) {
 		if (out->event[k].key >= -o->anticipation ||
-		    !isfinite(out->event[k].est.est))
+		    !isfinite(out->event[k].est.est) ||
+		    !isfinite(out->event[k].est.se))
 			continue;
 		theta_pre[m] = out->event[k].est.est;
 		memcpy(A_pre + m * s.n, IF + k * s.n, s.n * sizeof(double));

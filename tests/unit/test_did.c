@@ -242,6 +242,9 @@ static void check_cs(const struct mnr_did_cs *c, const struct cs_ref *w)
 		assert_int_equal(c->event[k].key, w->ev[k]);
 		assert_rel(c->event[k].est.est, w->ev_est[k], REL);
 		assert_rel(c->event[k].est.se, w->ev_se[k], REL);
+		if (isnan(w->ev_se[k]))
+			assert_non_null(strstr(c->event[k].est.reason,
+					       "one-unit cohort"));
 	}
 	assert_int_equal(c->n_cohort, w->ncoh);
 	for (k = 0; k < w->ncoh; k++) {
@@ -372,15 +375,19 @@ static void test_bootstrap(void **state)
 	for (k = 0; k < r1->cs.n_event; k++) {
 		const struct mnr_did_agg *a = &r1->cs.event[k];
 
-		if (isnan(a->band_lo))
+		if (isnan(a->band_lo)) {
+			/* Only the one-unit cohort 3 reaches e = 6, 7. */
+			assert_true(isnan(a->est.se));
+			assert_true(a->key >= 6);
 			continue;
+		}
 		banded++;
 		assert_true(a->band_lo < a->est.est && a->est.est < a->band_hi);
 		/* Bootstrap and analytic standard errors agree roughly. */
 		assert_true(a->boot_se > 0.5 * a->est.se &&
 			    a->boot_se < 2.0 * a->est.se);
 	}
-	assert_int_equal(banded, r1->cs.n_event);
+	assert_int_equal(banded, r1->cs.n_event - 2);
 	/* Fewer than 30 clusters: both wild bootstrap p-values are run. */
 	assert_int_equal(r1->twfe.wild_draws, 999);
 	assert_true(r1->twfe.wild_p >= 0.0 && r1->twfe.wild_p <= 1.0);

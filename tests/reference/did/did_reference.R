@@ -94,7 +94,11 @@ cs <- function(dd, control = "never", delta = 0) {
       if2 <- rowSums(matrix(sapply(seq_len(m), function(k) 1 * (Gu == cohorts[coh[k]]) - pg[coh[k]]), nrow = n)) %*% t(pg[coh] / S^2)
       f <- f + (if1 - if2) %*% att
     }
-    list(est = sum(w * att), se = sqrt(sum(f^2)) / n, inf = as.vector(f))
+    se <- sqrt(sum(f^2)) / n
+    # One cohort of one unit: no standard error (its own variation is
+    # absent from the influence function).
+    if (length(unique(coh)) == 1 && sum(Gu == cohorts[coh[1]]) == 1) se <- NA
+    list(est = sum(w * att), se = se, inf = as.vector(f))
   }
   ev <- sort(unique(cells$t - cells$g))
   event <- lapply(ev, function(e) { k <- which(cells$t - cells$g == e)
@@ -109,7 +113,7 @@ cs <- function(dd, control = "never", delta = 0) {
   post <- which(ev >= 0)
   epinf <- rowMeans(matrix(sapply(event[post], `[[`, "inf"), nrow = n))
   event_post <- c(mean(sapply(event[post], `[[`, "est")), sqrt(sum(epinf^2)) / n)
-  pre <- which(ev < -delta)
+  pre <- which(ev < -delta & !is.na(sapply(event, `[[`, "se")))
   A <- matrix(sapply(event[pre], `[[`, "inf"), nrow = n)
   th <- sapply(event[pre], `[[`, "est")
   V <- crossprod(A) / n^2
