@@ -121,4 +121,89 @@ int mnr_compare_prop_diff(double x_post, double n_post, double x_pre,
 int mnr_compare_wilson(double x, double n, double level, double *low,
 		       double *high, struct mnr_error *err);
 
+/* ---- one monthly series around an intervention ------------------------ */
+
+/* What the series measures; decides which comparisons apply. */
+enum mnr_compare_kind {
+	MNR_COMPARE_AUTO = 0, /* share with a denominator, else count when every
+				 value is a non-negative whole number, else level */
+	MNR_COMPARE_LEVEL,    /* a measurement: Welch only */
+	MNR_COMPARE_COUNT,    /* events per month: Welch and the rate ratio */
+	MNR_COMPARE_SHARE     /* a proportion with a denominator: Welch and
+				 Newcombe's difference of pooled proportions */
+};
+
+/* Warning bits of struct mnr_compare_result (see mnr_compare_warning_text). */
+enum mnr_compare_warn {
+	MNR_COMPARE_WARN_SHORT = 1u << 0,      /* fewer than 8 months a side */
+	MNR_COMPARE_WARN_MISSING = 1u << 1,    /* months without a value */
+	MNR_COMPARE_WARN_ALL_ZERO = 1u << 2,   /* every value is 0 */
+	MNR_COMPARE_WARN_TINY = 1u << 3,       /* fewer than 10 events a side */
+	MNR_COMPARE_WARN_CONSTANT = 1u << 4,   /* Welch undefined: both sides
+						  constant */
+	MNR_COMPARE_WARN_NO_OFFSET = 1u << 5,  /* months without population left
+						  out of the rate ratio */
+	MNR_COMPARE_WARN_NOISE = 1u << 6,      /* released (noisy) counts: the
+						  exact interval ignores the
+						  noise, Wald includes it */
+	MNR_COMPARE_WARN_NO_DENOM = 1u << 7,   /* share months without a usable
+						  denominator left out */
+	MNR_COMPARE_WARN_NO_EVENTS = 1u << 8,  /* no events at all: no rate
+						  ratio */
+	MNR_COMPARE_WARN_COUNT = 9             /* number of bits */
+};
+
+struct mnr_compare_options {
+	int intervention;            /* month index (year * 12 + month - 1) of the
+					first post month */
+	enum mnr_compare_kind kind;
+	double level;                /* confidence level, e.g. 0.95 */
+};
+
+struct mnr_compare_result {
+	enum mnr_compare_kind kind;  /* resolved, never AUTO */
+	size_t n_pre, n_post;        /* months with a value on each side */
+	size_t n_missing_pre, n_missing_post;
+	struct mnr_compare_desc pre, post;
+	int has_welch;
+	struct mnr_compare_welch welch;
+	int has_rate;                /* count kind with at least one event */
+	struct mnr_rate_ratio rate;
+	int per_population;          /* rate per person-month (offset given) */
+	double noise_var_pre, noise_var_post; /* summed noise variance of the
+						 counts (0 when none) */
+	int has_prop;                /* share kind with denominators */
+	struct mnr_prop_diff prop;
+	unsigned warnings;           /* enum mnr_compare_warn bits */
+};
+
+/*
+ * Compare one monthly series before and after opt->intervention.  y[i] is
+ * month first_month + i (NaN = missing, counted and never treated as 0).
+ * offset (may be NULL) is the population of each month: with it the rate
+ * ratio is per person-month.  denom (may be NULL) is each month's
+ * denominator for a share (y in [0, 1]): the pooled proportion of a side
+ * is sum(y * denom) / sum(denom).  noise_var (may be NULL) is the variance
+ * of privacy noise added to each released count; it widens the Wald
+ * interval: var(log RR) = (x1 + V1) / x1^2 + (x0 + V0) / x0^2.
+ *
+ * Refuses (MNR_EDOMAIN, the message says which side and why) fewer than
+ * MNR_COMPARE_MIN_SIDE months with a value on either side; warns under
+ * MNR_COMPARE_WARN_SIDE.  Returns also MNR_EINVAL (level, NULL y, kind
+ * COUNT with negative or fractional values, SHARE without denom) or
+ * MNR_ENOMEM.  Statistics that are undefined for the data are left out
+ * (has_* = 0) with a warning bit, not an error.
+ */
+int mnr_compare_series(const double *y, const double *offset,
+		       const double *denom, const double *noise_var,
+		       size_t n, int first_month,
+		       const struct mnr_compare_options *opt,
+		       struct mnr_compare_result *out, struct mnr_error *err);
+
+/* One English sentence for a warning bit (static; "" for an unknown bit). */
+const char *mnr_compare_warning_text(unsigned bit);
+
+/* "level", "count" or "share". */
+const char *mnr_compare_kind_name(enum mnr_compare_kind kind);
+
 #endif

@@ -488,3 +488,266 @@ int mnr_compare_prop_diff(double x_post, double n_post, double x_pre,
 					(p0 - l0) * (p0 - l0));
 	return MNR_OK;
 }
+
+/* ---- one series around an intervention ------------------------------ */
+
+const char *mnr_compare_kind_name(enum mnr_compare_kind kind)
+{
+	switch (kind) {
+	case MNR_COMPARE_COUNT:
+		return "count";
+	case MNR_COMPARE_SHARE:
+		return "share";
+	case MNR_COMPARE_LEVEL:
+		return "level";
+	case MNR_COMPARE_AUTO:
+		break;
+	}
+	return "auto";
+}
+
+const char *mnr_compare_warning_text(unsigned bit)
+{
+	switch (bit) {
+	case MNR_COMPARE_WARN_SHORT:
+		return "fewer than 8 months on a side: estimates are fragile";
+	case MNR_COMPARE_WARN_MISSING:
+		return "some months have no value; they are left out, not "
+		       "counted as zero";
+	case MNR_COMPARE_WARN_ALL_ZERO:
+		return "every value of the series is zero";
+	case MNR_COMPARE_WARN_TINY:
+		return "fewer than 10 events on a side: the counts are tiny and "
+		       "the rate ratio is imprecise";
+	case MNR_COMPARE_WARN_CONSTANT:
+		return "both sides are constant: Welch's interval is undefined";
+	case MNR_COMPARE_WARN_NO_OFFSET:
+		return "months without a population are left out of the rate "
+		       "ratio";
+	case MNR_COMPARE_WARN_NOISE:
+		return "the counts carry privacy noise: the Wald interval "
+		       "includes its variance, the exact interval does not";
+	case MNR_COMPARE_WARN_NO_DENOM:
+		return "months without a usable denominator are left out of the "
+		       "difference of proportions";
+	case MNR_COMPARE_WARN_NO_EVENTS:
+		return "no events on either side: the rate ratio is undefined";
+	}
+	return "";
+}
+
+static int side_pool(const double *y, const double *w, const int *use,
+		     size_t n, int post_side, const int *is_post, double *sx,
+		     double *sw)
+{
+	size_t i;
+	int left_out = 0;
+
+	*sx = *sw = 0.0;
+	for (i = 0; i < n; i++) {
+		if (!use[i] || is_post[i] != post_side)
+			continue;
+		if (!isfinite(w[i]) || w[i] <= 0.0) {
+			left_out = 1;
+			continue;
+		}
+		*sx += y[i] * w[i];
+		*sw += w[i];
+	}
+	return left_out;
+}
+
+int mnr_compare_series(const double *y, const double *offset,
+		       const double *denom, const double *noise_var,
+		       size_t n, int first_month,
+		       const struct mnr_compare_options *opt,
+		       struct mnr_compare_result *out, struct mnr_error *err)
+{
+	double *pre = NULL, *post = NULL;
+	int *use = NULL, *is_post = NULL;
+	size_t i, np = 0, nq = 0;
+	enum mnr_compare_kind kind;
+	struct mnr_error local;
+	int rc = MNR_OK, whole = 1, all_zero = 1;
+
+	if (!out || !opt || (n > 0 && !y))
+		return mnr_error_set(err, MNR_EINVAL, "no series or output");
+	memset(out, 0, sizeof(*out));
+	if (!level_ok(opt->level))
+		return mnr_error_set(err, MNR_EINVAL,
+				     "confidence level must be in (0, 1)");
+	kind = opt->kind;
+	if (kind == MNR_COMPARE_SHARE && !denom)
+		return mnr_error_set(err, MNR_EINVAL,
+				     "a share comparison needs a denominator "
+				     "series");
+	pre = mnr__malloc(mnr__size_mul(n ? n : 1, sizeof(double)));
+	post = mnr__malloc(mnr__size_mul(n ? n : 1, sizeof(double)));
+	use = mnr__calloc(n ? n : 1, sizeof(int));
+	is_post = mnr__calloc(n ? n : 1, sizeof(int));
+	if (!pre || !post || !use || !is_post) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		is_post[i] = first_month + (long)i >= opt->intervention;
+		if (isnan(y[i])) {
+			if (is_post[i])
+				out->n_missing_post++;
+			else
+				out->n_missing_pre++;
+			continue;
+		}
+		if (!isfinite(y[i])) {
+			rc = mnr_error_set(err, MNR_EDATA,
+					   "value of month %zu of the series "
+					   "is not finite", i + 1);
+			goto done;
+		}
+		use[i] = 1;
+		if (is_post[i])
+			post[nq++] = y[i];
+		else
+			pre[np++] = y[i];
+		if (y[i] < 0.0 || y[i] != floor(y[i]))
+			whole = 0;
+		if (y[i] != 0.0)
+			all_zero = 0;
+	}
+	out->n_pre = np;
+	out->n_post = nq;
+	if (np < MNR_COMPARE_MIN_SIDE || nq < MNR_COMPARE_MIN_SIDE) {
+		rc = mnr_error_set(err, MNR_EDOMAIN,
+				   "%zu month%s with a value %s the "
+				   "intervention; at least %d are needed",
+				   np < MNR_COMPARE_MIN_SIDE ? np : nq,
+				   (np < MNR_COMPARE_MIN_SIDE ? np : nq) == 1
+					   ? "" : "s",
+				   np < MNR_COMPARE_MIN_SIDE ? "before"
+							     : "from",
+				   MNR_COMPARE_MIN_SIDE);
+		mnr_error_rule(err, "too-few-months");
+		goto done;
+	}
+	if (np < MNR_COMPARE_WARN_SIDE || nq < MNR_COMPARE_WARN_SIDE)
+		out->warnings |= MNR_COMPARE_WARN_SHORT;
+	if (out->n_missing_pre || out->n_missing_post)
+		out->warnings |= MNR_COMPARE_WARN_MISSING;
+	if (all_zero)
+		out->warnings |= MNR_COMPARE_WARN_ALL_ZERO;
+	if (kind == MNR_COMPARE_AUTO)
+		kind = denom ? MNR_COMPARE_SHARE
+			     : whole ? MNR_COMPARE_COUNT : MNR_COMPARE_LEVEL;
+	if (kind == MNR_COMPARE_COUNT && !whole) {
+		rc = mnr_error_set(err, MNR_EDATA,
+				   "a count series must hold non-negative "
+				   "whole numbers");
+		goto done;
+	}
+	out->kind = kind;
+
+	if ((rc = mnr_compare_describe(pre, np, &out->pre, err)) != MNR_OK ||
+	    (rc = mnr_compare_describe(post, nq, &out->post, err)) != MNR_OK)
+		goto done;
+	mnr_error_clear(&local);
+	rc = mnr_compare_welch(pre, np, post, nq, opt->level, &out->welch,
+			       &local);
+	if (rc == MNR_OK) {
+		out->has_welch = 1;
+	} else if (rc == MNR_EDOMAIN) {
+		out->warnings |= MNR_COMPARE_WARN_CONSTANT;
+		rc = MNR_OK;
+	} else {
+		rc = mnr_error_set(err, local.code, "%s", local.msg);
+		goto done;
+	}
+
+	if (kind == MNR_COMPARE_COUNT) {
+		double x[2] = { 0.0, 0.0 }, t[2] = { 0.0, 0.0 },
+		       v[2] = { 0.0, 0.0 };
+
+		for (i = 0; i < n; i++) {
+			if (!use[i])
+				continue;
+			if (offset && (!isfinite(offset[i]) ||
+				       offset[i] <= 0.0)) {
+				out->warnings |= MNR_COMPARE_WARN_NO_OFFSET;
+				continue;
+			}
+			x[is_post[i]] += y[i];
+			t[is_post[i]] += offset ? offset[i] : 1.0;
+			if (noise_var && isfinite(noise_var[i]) &&
+			    noise_var[i] > 0.0)
+				v[is_post[i]] += noise_var[i];
+		}
+		out->per_population = offset != NULL;
+		out->noise_var_pre = v[0];
+		out->noise_var_post = v[1];
+		if (x[0] < 10.0 || x[1] < 10.0)
+			out->warnings |= MNR_COMPARE_WARN_TINY;
+		if (x[0] + x[1] == 0.0 || t[0] == 0.0 || t[1] == 0.0) {
+			out->warnings |= MNR_COMPARE_WARN_NO_EVENTS;
+		} else {
+			rc = mnr_compare_rate_ratio(x[1], t[1], x[0], t[0],
+						    opt->level, &out->rate,
+						    err);
+			if (rc != MNR_OK)
+				goto done;
+			out->has_rate = 1;
+			if (v[0] > 0.0 || v[1] > 0.0) {
+				/*
+				 * Released count = true count + independent
+				 * noise of variance V: by the delta method
+				 * var(log x) ~ (x + V) / x^2 on each side.
+				 */
+				struct mnr_rate_ratio *r = &out->rate;
+				double z = gsl_cdf_ugaussian_Pinv(
+					0.5 + opt->level / 2.0);
+
+				out->warnings |= MNR_COMPARE_WARN_NOISE;
+				if (x[0] > 0.0 && x[1] > 0.0) {
+					r->log_se = sqrt((x[1] + v[1]) /
+							 (x[1] * x[1]) +
+							 (x[0] + v[0]) /
+							 (x[0] * x[0]));
+					r->wald_low = exp(log(r->ratio) -
+							  z * r->log_se);
+					r->wald_high = exp(log(r->ratio) +
+							   z * r->log_se);
+					r->wald_p = 2.0 * gsl_cdf_ugaussian_Q(
+						fabs(log(r->ratio)) /
+						r->log_se);
+				}
+			}
+		}
+	} else if (kind == MNR_COMPARE_SHARE) {
+		double x0, n0, x1, n1;
+
+		for (i = 0; i < n; i++)
+			if (use[i] && (y[i] < 0.0 || y[i] > 1.0)) {
+				rc = mnr_error_set(err, MNR_EDATA,
+						   "a share must lie in [0, 1] "
+						   "(month %zu of the series)",
+						   i + 1);
+				goto done;
+			}
+		if (side_pool(y, denom, use, n, 0, is_post, &x0, &n0) |
+		    side_pool(y, denom, use, n, 1, is_post, &x1, &n1))
+			out->warnings |= MNR_COMPARE_WARN_NO_DENOM;
+		if (n0 > 0.0 && n1 > 0.0) {
+			/* Shares are written rounded; clamp the product. */
+			rc = mnr_compare_prop_diff(fmin(x1, n1), n1,
+						   fmin(x0, n0), n0,
+						   opt->level, &out->prop, err);
+			if (rc != MNR_OK)
+				goto done;
+			out->has_prop = 1;
+		}
+	}
+done:
+	mnr__free(pre);
+	mnr__free(post);
+	mnr__free(use);
+	mnr__free(is_post);
+	return rc;
+}
