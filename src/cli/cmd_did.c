@@ -229,6 +229,9 @@ static void note(struct notes *nt, const char *where, const char *reason)
 	nt->count[nt->n++] = 1;
 }
 
+/* Line lead: indented text, or a Markdown list item. */
+#define LEAD(o) ((o)->fmt == FMT_MD ? "- " : "  ")
+
 /* One effect line: "estimate (se) [lo, hi] p". */
 static void effect_line(const struct out *o, const char *label,
 			const struct mnr_did_est *e, double wild_p)
@@ -237,12 +240,12 @@ static void effect_line(const struct out *o, const char *label,
 	int pct = (int)lround(o->r->level * 100);
 
 	if (!isfinite(e->est)) {
-		fprintf(o->fp, "  %s: not estimable (%s)\n", label,
+		fprintf(o->fp, "%s%s: not estimable (%s)\n", LEAD(o), label,
 			e->reason ? e->reason : "no data");
 		return;
 	}
-	fprintf(o->fp, "  %s: %s%s  se %s%s  %d%% CI %s .. %s  p %s",
-		label, num(a, sizeof(a), disp(o, e->est)), o->log ? " (ratio)" : "",
+	fprintf(o->fp, "%s%s: %s%s  se %s%s  %d%% CI %s .. %s  p %s",
+		LEAD(o), label, num(a, sizeof(a), disp(o, e->est)), o->log ? " (ratio)" : "",
 		num(b, sizeof(b), e->se), o->log ? " (log)" : "", pct,
 		num(c, sizeof(c), disp(o, e->lo)), num(d, sizeof(d), disp(o, e->hi)),
 		pval(p, sizeof(p), e->p));
@@ -293,7 +296,9 @@ static void agg_table(const struct out *o, const char *title,
 		} else {
 			snprintf(row[5], TAB_CELL, "%zu", a[k].n_cells);
 		}
-		note(nt, title, e->reason);
+		note(nt, is_event ? "event study" : is_month &&
+		     strcmp(keyname, "cohort") == 0 ? "by cohort" :
+		     "by calendar month", e->reason);
 	}
 	tab_print(o, &t);
 }
@@ -304,24 +309,47 @@ static void print_cs_text(const struct out *o, const struct mnr_did_cs *c,
 	char a[32], b[32], p[32];
 
 	heading(o, "Callaway & Sant'Anna (2021): heterogeneity-robust -- read these estimates");
-	if (o->fmt == FMT_MD)
-		fputc('\n', o->fp);
-	fprintf(o->fp, "  %zu countries (%zu adoption cohorts, %zu never adopting)\n",
-		c->n_units, c->n_cohorts, c->n_never);
+	fprintf(o->fp, "%s%zu countries (%zu adoption cohorts, %zu never adopting)",
+		LEAD(o), c->n_units, c->n_cohorts,
+		c->n_never);
+	if (o->r->n_units > c->n_units)
+		fprintf(o->fp, "; %zu treated from the first month left out",
+			o->r->n_units - c->n_units);
+	fputc('\n', o->fp);
+	{
+		size_t k, ones = 0, most = 0;
+
+		/* Cells are cohort-major: the largest count per cohort. */
+		for (k = 0; k < c->n_attgt; k++) {
+			if (c->attgt[k].n_treated > most)
+				most = c->attgt[k].n_treated;
+			if (k + 1 == c->n_attgt ||
+			    c->attgt[k + 1].cohort != c->attgt[k].cohort) {
+				ones += most == 1;
+				most = 0;
+			}
+		}
+		if (ones)
+			fprintf(o->fp, "%s%zu cohort%s of one country: %s own standard error%s cannot be estimated; pooled standard errors rest on the spread between cohorts\n",
+				LEAD(o), ones,
+				ones == 1 ? "" : "s", ones == 1 ? "its" : "their",
+				ones == 1 ? "" : "s");
+	}
 	effect_line(o, "overall effect (cohort-weighted ATT)", &c->overall,
 		    c->overall_wild_p);
 	effect_line(o, "average over months since adoption >= 0", &c->event_post,
 		    NAN);
 	if (isfinite(c->pre_wald))
-		fprintf(o->fp, "  pre-trend test: Wald %s on %s df, p %s (%zu pre-adoption event times; H0: all zero)\n",
-			num(a, sizeof(a), c->pre_wald), num(b, sizeof(b), c->pre_df),
+		fprintf(o->fp, "%spre-trend test: Wald %s on %s df, p %s (%zu pre-adoption event times; H0: all zero)\n",
+			LEAD(o), num(a, sizeof(a), c->pre_wald),
+			num(b, sizeof(b), c->pre_df),
 			pval(p, sizeof(p), c->pre_p), c->pre_n);
 	else
-		fprintf(o->fp, "  pre-trend test: not available (%s)\n",
-			c->pre_reason ? c->pre_reason : "no data");
+		fprintf(o->fp, "%spre-trend test: not available (%s)\n",
+			LEAD(o), c->pre_reason ? c->pre_reason : "no data");
 	if (isfinite(c->uniform_crit))
-		fprintf(o->fp, "  simultaneous band critical value %s (bootstrap)\n",
-			num(a, sizeof(a), c->uniform_crit));
+		fprintf(o->fp, "%ssimultaneous band critical value %s (bootstrap)\n",
+			LEAD(o), num(a, sizeof(a), c->uniform_crit));
 	fputc('\n', o->fp);
 	agg_table(o, "Event study (months since adoption; bands are simultaneous)",
 		  "event", c->event, c->n_event, 1, 0, nt);
@@ -344,15 +372,14 @@ static void print_twfe_text(const struct out *o, const struct mnr_did_twfe *t,
 	char a[32];
 
 	heading(o, "Two-way fixed effects -- comparison only: biased under staggered adoption when effects change over time");
-	if (o->fmt == FMT_MD)
-		fputc('\n', o->fp);
-	fprintf(o->fp, "  %zu observations, %zu country clusters, CR1 errors, t with %zu df\n",
-		t->n_obs, t->n_clusters, t->n_clusters ? t->n_clusters - 1 : 0);
+	fprintf(o->fp, "%s%zu observations, %zu country clusters, CR1 errors, t with %zu df\n",
+		LEAD(o), t->n_obs, t->n_clusters,
+		t->n_clusters ? t->n_clusters - 1 : 0);
 	effect_line(o, "coefficient on adoption", &t->beta, t->wild_p);
 	note(nt, "two-way fixed effects", t->beta.reason);
 	if (!t->bacon) {
-		fprintf(o->fp, "  Goodman-Bacon decomposition: not available (%s)\n\n",
-			t->bacon_reason ? t->bacon_reason : "no data");
+		fprintf(o->fp, "%sGoodman-Bacon decomposition: not available (%s)\n\n",
+			LEAD(o), t->bacon_reason ? t->bacon_reason : "no data");
 		return;
 	}
 	for (k = 0; k < t->n_bacon; k++) {
@@ -360,11 +387,12 @@ static void print_twfe_text(const struct out *o, const struct mnr_did_twfe *t,
 		esum[t->bacon[k].type] += t->bacon[k].weight *
 					  t->bacon[k].estimate;
 	}
-	fprintf(o->fp, "  Goodman-Bacon decomposition (weights sum to 1; weighted sum %s):\n",
-		num(a, sizeof(a), t->bacon_sum));
+	fprintf(o->fp, "%sGoodman-Bacon decomposition (weights sum to 1; weighted sum %s):\n",
+		LEAD(o), num(a, sizeof(a), t->bacon_sum));
 	for (k = 0; k < 3; k++)
 		if (wsum[k] > 0)
-			fprintf(o->fp, "    %-26s weight %.3f  average estimate %.4g\n",
+			fprintf(o->fp, "%s%-26s weight %.3f  average estimate %.4g\n",
+				o->fmt == FMT_MD ? "  - " : "    ",
 				mnr_did_bacon_type_name((enum mnr_did_bacon_type)k),
 				wsum[k], esum[k] / wsum[k]);
 	fputc('\n', o->fp);
@@ -465,17 +493,21 @@ static int print_text(const struct out *o)
 	else
 		fprintf(o->fp, "Staggered adoption: metric %s\n", o->metric);
 	fprintf(o->fp, "%s%zu countries, %s..%s, %zu observations, %s panel\n",
-		o->fmt == FMT_MD ? "" : "  ", r->n_units, m1, m2, r->n_obs,
+		LEAD(o), r->n_units, m1, m2, r->n_obs,
 		r->balanced ? "balanced" : "unbalanced");
-	fprintf(o->fp, "%soutcome: %s%s\n", o->fmt == FMT_MD ? "\n" : "  ",
+	fprintf(o->fp, "%soutcome: %s%s\n", LEAD(o),
 		r->per_population ? "rate per 100 000 population" : "value",
 		r->log_outcome ? ", log scale (effects are ratios; se on the log scale)" : "");
 	fprintf(o->fp, "%scontrols: %s countries; anticipation %ld months; %g%% intervals\n",
-		o->fmt == FMT_MD ? "\n" : "  ",
+		LEAD(o),
 		r->control == MNR_DID_CONTROL_NOTYET ? "never- and not-yet-adopting" :
 		"never-adopting", r->anticipation, r->level * 100);
-	fprintf(o->fp, "%sbootstrap: %zu draws (Webb weights by country), seed %lu\n\n",
-		o->fmt == FMT_MD ? "\n" : "  ", r->boot, r->seed);
+	if (r->boot)
+		fprintf(o->fp, "%sbootstrap: %zu draws (Webb weights by country), seed %lu\n\n",
+			LEAD(o), r->boot, r->seed);
+	else
+		fprintf(o->fp, "%sbootstrap: none (--boot 0): no bands, no wild bootstrap p-values\n\n",
+			LEAD(o));
 	if (r->cs.computed)
 		print_cs_text(o, &r->cs, &nt);
 	if (r->twfe.computed)
@@ -491,8 +523,6 @@ static int print_text(const struct out *o)
 			 "In-time placebo: adoption moved %ld months earlier, pre-adoption data only (expect no effect)",
 			 o->pl->placebo);
 		heading(o, h);
-		if (o->fmt == FMT_MD)
-			fputc('\n', o->fp);
 		effect_line(o, "Callaway & Sant'Anna overall", &o->pl->cs.overall,
 			    o->pl->cs.overall_wild_p);
 		if (o->pl->twfe.computed)
@@ -502,8 +532,6 @@ static int print_text(const struct out *o)
 	}
 	if (nt.n) {
 		heading(o, "Notes (estimates missing or without a standard error)");
-		if (o->fmt == FMT_MD)
-			fputc('\n', o->fp);
 		for (k = 0; k < nt.n; k++)
 			fprintf(o->fp, "%s%s: %zu x %s\n",
 				o->fmt == FMT_MD ? "- " : "  ", nt.where[k],
