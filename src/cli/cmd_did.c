@@ -20,6 +20,9 @@
 
 #define SUB "did"
 
+/* Also declared in commands.h once the table has its row. */
+cli_command_fn cmd_did;
+
 enum fmt { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_MD };
 
 /* Everything the printers need. */
