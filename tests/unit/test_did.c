@@ -535,6 +535,45 @@ static void test_simulation_growing_effects(void **state)
 	sim_free(&s);
 }
 
+/*
+ * Size of the wild bootstrap tests: 200 simulated panels with no effect,
+ * 12 countries (the small-sample case they exist for); the 5% tests
+ * should reject about 10 times (binomial sd 3), and never wildly more.
+ */
+static void test_wild_size(void **state)
+{
+	static const long coh[3] = { 4, 6, 8 };
+	struct mnr_did_options o;
+	size_t rep, rej_twfe = 0, rej_cs = 0;
+
+	(void)state;
+	mnr_did_options_init(&o);
+	o.methods = MNR_DID_TWFE | MNR_DID_CS;
+	o.boot = 199;
+	for (rep = 0; rep < 200; rep++) {
+		struct sim s;
+		struct mnr_did_result *r;
+
+		sim_make(&s, 12, 10, coh, 3, 6, 0.0, 1.0, 1000 + rep);
+		/* Remove the built-in effect: a null DGP. */
+		for (size_t k = 0; k < s.n; k++)
+			if (s.adopt[s.unit[k]] != MNR_DID_NEVER &&
+			    s.period[k] >= s.adopt[s.unit[k]])
+				s.y[k] -= 1.0;
+		o.seed = 77 + rep;
+		r = run(&s.p, &o);
+		assert_int_equal(r->twfe.wild_draws, 199);
+		rej_twfe += r->twfe.wild_p < 0.05;
+		rej_cs += r->cs.overall_wild_p < 0.05;
+		mnr_did_result_free(r);
+		sim_free(&s);
+	}
+	if (getenv("DID_VERBOSE"))
+		printf("wild size: twfe %zu / 200, cs %zu / 200\n", rej_twfe, rej_cs);
+	assert_in_range(rej_twfe, 1, 22);
+	assert_in_range(rej_cs, 1, 22);
+}
+
 static void test_leave_one_out(void **state)
 {
 	struct panel_buf b, c;
@@ -728,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_cs_log_rate),
 		cmocka_unit_test(test_bootstrap),
 		cmocka_unit_test(test_simulation_growing_effects),
+		cmocka_unit_test(test_wild_size),
 		cmocka_unit_test(test_leave_one_out),
 		cmocka_unit_test(test_small_samples),
 		cmocka_unit_test(test_errors),
