@@ -63,6 +63,9 @@ static const char help_text[] =
 	"                         earlier, on pre-adoption data only\n"
 	"  --loo                  also rerun without each country in turn\n"
 	"  --format F             text (default), csv, json or md\n"
+	"  --event-study FILE     also write the event study as CSV for\n"
+	"                         'mnrstat plot --kind event-study' (ratios\n"
+	"                         with --log)\n"
 	"  --col NAME=HEADER      read column NAME from HEADER (repeatable)\n"
 	"  -o, --output FILE      write here instead of standard output\n"
 	"  -h, --help             show this help\n";
@@ -548,7 +551,7 @@ static int print_text(const struct out *o)
 static void csv_num(FILE *fp, double x)
 {
 	if (isfinite(x))
-		fprintf(fp, ",%.10g", x);
+		fprintf(fp, ",%.17g", x);
 	else
 		fputs(",", fp);
 }
@@ -568,9 +571,9 @@ static void csv_text(FILE *fp, const char *s)
 }
 
 /*
- * One long table: section, cohort, period, event_time, estimate, se,
- * ci_lo, ci_hi, p, band_lo, band_hi, weight, n, note; with --log also
- * the ratio columns.
+ * One long table: section, cohort, month, event_time, estimate,
+ * std_error, ci_low, ci_high, p_value, band_low, band_high, weight, n,
+ * note (column names as in compare); with --log also exp_* columns.
  */
 static void csv_row(struct out *o, const char *section, long cohort,
 		    long period, long event, int has_event,
@@ -580,12 +583,13 @@ static void csv_row(struct out *o, const char *section, long cohort,
 	char m[48];
 
 	if (!o->csv_header_done) {
-		fputs("section,cohort,period,event_time,estimate,se,ci_lo,ci_hi,p,"
-		      "band_lo,band_hi,weight,n,note", o->fp);
+		fputs("section,cohort,month,event_time,estimate,std_error,"
+		      "ci_low,ci_high,p_value,band_low,band_high,weight,n,note",
+		      o->fp);
 		if (o->log)
-			fputs(",ratio,ratio_lo,ratio_hi,band_ratio_lo,band_ratio_hi",
-			      o->fp);
-		fputs("\r\n", o->fp);
+			fputs(",exp_estimate,exp_ci_low,exp_ci_high,"
+			      "exp_band_low,exp_band_high", o->fp);
+		fputc('\n', o->fp);
 		o->csv_header_done = 1;
 	}
 	fputs(section, o->fp);
@@ -619,7 +623,7 @@ static void csv_row(struct out *o, const char *section, long cohort,
 		csv_num(o->fp, exp(band_lo));
 		csv_num(o->fp, exp(band_hi));
 	}
-	fputs("\r\n", o->fp);
+	fputc('\n', o->fp);
 }
 
 #define NOKEY LONG_MIN
@@ -713,7 +717,7 @@ static int print_csv(struct out *o)
 				&o->pl->twfe.beta, NAN, NAN, NAN, NAN);
 	}
 	if (!o->csv_header_done)
-		fputs("section\r\n", o->fp);
+		fputs("section\n", o->fp);
 	return 0;
 }
 
@@ -940,10 +944,33 @@ static int print_json(const struct out *o)
 	return rc;
 }
 
+/*
+ * The event study alone, in the columns `mnrstat plot --kind event-study`
+ * reads: event_time,estimate,ci_low,ci_high,band_low,band_high, on the
+ * display scale (ratios with --log).
+ */
+static void print_event_csv(const struct out *o, FILE *fp)
+{
+	const struct mnr_did_cs *c = &o->r->cs;
+
+	fputs("event_time,estimate,ci_low,ci_high,band_low,band_high\n", fp);
+	for (size_t k = 0; k < c->n_event; k++) {
+		const struct mnr_did_agg *a = &c->event[k];
+
+		fprintf(fp, "%ld", a->key);
+		csv_num(fp, disp(o, a->est.est));
+		csv_num(fp, disp(o, a->est.lo));
+		csv_num(fp, disp(o, a->est.hi));
+		csv_num(fp, disp(o, a->band_lo));
+		csv_num(fp, disp(o, a->band_hi));
+		fputc('\n', fp);
+	}
+}
+
 /* ---- driver ------------------------------------------------------------- */
 
 struct args {
-	const char *adoption, *metric, *output;
+	const char *adoption, *metric, *output, *event_file;
 	unsigned methods;
 	struct mnr_did_options o;
 	enum fmt fmt;
@@ -953,7 +980,8 @@ struct args {
 enum {
 	OPT_ADOPTION = 256, OPT_METRIC, OPT_METHOD, OPT_CONTROL,
 	OPT_ANTICIPATION, OPT_SEED, OPT_BOOT, OPT_PER, OPT_LOG, OPT_PLACEBO,
-	OPT_LOO, OPT_FORMAT, OPT_COHORT, OPT_LEVEL, OPT_WILD, OPT_COL
+	OPT_LOO, OPT_FORMAT, OPT_COHORT, OPT_LEVEL, OPT_WILD, OPT_COL,
+	OPT_EVENT
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -978,6 +1006,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "wild", required_argument, NULL, OPT_WILD },
 		{ "col", required_argument, NULL, OPT_COL },
+		{ "event-study", required_argument, NULL, OPT_EVENT },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, rc;
@@ -1089,6 +1118,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 				a->o.wild = MNR_DID_WILD_OFF;
 			else
 				return cli_usage_error(SUB, "--wild wants auto, on or off");
+			break;
+		case OPT_EVENT:
+			a->event_file = optarg;
 			break;
 		case OPT_COL:
 			rc = cli_colmap_add(&a->map, optarg, SUB);
@@ -1257,6 +1289,29 @@ int cmd_did(int argc, char **argv, const struct cli_context *ctx)
 		mnr_outfile_abort(&of);
 		status = cli_error(SUB, CLI_EX_IOERR, "write error");
 		goto out;
+	}
+	if (a.event_file && !res->cs.computed) {
+		mnr_outfile_abort(&of);
+		status = cli_usage_error(SUB, "--event-study needs --method cs or all");
+		goto out;
+	}
+	if (a.event_file) {
+		struct mnr_outfile ef;
+
+		memset(&ef, 0, sizeof(ef));
+		if (mnr_outfile_open(&ef, a.event_file, &err) != MNR_OK) {
+			mnr_outfile_abort(&of);
+			status = cli_report(SUB, &err, ctx);
+			goto out;
+		}
+		print_event_csv(&o, ef.fp);
+		if (ferror(ef.fp) || mnr_outfile_commit(&ef, &err) != MNR_OK) {
+			mnr_outfile_abort(&ef);
+			mnr_outfile_abort(&of);
+			status = err.code ? cli_report(SUB, &err, ctx) :
+				 cli_error(SUB, CLI_EX_IOERR, "write error");
+			goto out;
+		}
 	}
 	if (mnr_outfile_commit(&of, &err) != MNR_OK)
 		status = cli_report(SUB, &err, ctx);
