@@ -13,6 +13,13 @@ const struct cli_command cli_commands[] = {
 	{ "check", cmd_check,
 	  "validate a file against its schema and the anonymisation rules",
 	  "check [OPTIONS] FILE", 1, 1, CLI_CMD_READS_INPUT },
+	{ "did", cmd_did,
+	  "staggered-adoption difference in differences (Callaway & Sant'Anna, TWFE, 2x2)",
+	  "did PANEL.csv --adoption ADOPTION.csv --metric M [--method 2x2|twfe|cs|all] "
+	  "[--control never|notyet] [--anticipation N] [--seed N] [--boot N] "
+	  "[--per population] [--log] [--placebo K] [--loo] [--format text|csv|json|md] "
+	  "[--event-study FILE] [--cohort YYYY-MM] [--wild auto|on|off] [--level L] "
+	  "[--col NAME=HEADER] [-o FILE]", 1, 1, CLI_CMD_READS_INPUT },
 	{ "merge", cmd_merge,
 	  "merge partial aggregates (from aggregate --partial) into the panel",
 	  "merge [OPTIONS] PARTIAL...", 1, -1, CLI_CMD_READS_INPUT },

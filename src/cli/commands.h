@@ -36,7 +36,16 @@ const struct cli_command *cli_find_command(const char *name);
 
 /* One declaration per handler, in table order. */
 cli_command_fn cmd_aggregate;
+cli_command_fn cmd_budget;
 cli_command_fn cmd_check;
+cli_command_fn cmd_compare;
+cli_command_fn cmd_did;
+cli_command_fn cmd_its;
 cli_command_fn cmd_merge;
+cli_command_fn cmd_plot;
+cli_command_fn cmd_release;
+cli_command_fn cmd_removal;
+cli_command_fn cmd_report;
+cli_command_fn cmd_reproduce;
 
 #endif
