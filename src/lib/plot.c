@@ -306,8 +306,8 @@ void mnr__gp_preamble(struct mnr__gp *b, const struct mnr_plot_meta *m,
 
 	/* Caption and provenance: lines at the bottom-left, in character
 	 * units from the bottom of the canvas, with the bottom margin grown
-	 * to hold them.  Wrap width: about 6.3 px per character at 9 pt. */
-	wrap = w / 7;
+	 * to hold them.  Wrap width: about 6.6 px per character at 9 pt. */
+	wrap = (size_t)w * 10 / 66;
 	if (wrap >= sizeof(line))
 		wrap = sizeof(line) - 1;
 	ncap = caption_lines(m->caption, wrap, starts, lens, 12);
