@@ -153,8 +153,8 @@ static void print_text(const struct mnr_check_result *r)
 		}
 	}
 	if (r->stopped)
-		printf("reading stopped at line %lu (CSV syntax error); later "
-		       "rows were not checked\n", r->stopped_line);
+		printf("reading stopped at line %lu; later rows were not "
+		       "checked\n", r->stopped_line);
 	if (!ka->applicable) {
 		printf("k-anonymity: not applicable (%s)\n",
 		       ka->why_not ? ka->why_not : "not computed");

@@ -898,7 +898,7 @@ static int run(struct check *ck, FILE *fp, const char *path,
 		r->stopped_line = e.line;
 		r->kanon.applicable = 0;
 		if (ck->kanon || !r->kanon.why_not)
-			r->kanon.why_not = "reading stopped at a syntax error";
+			r->kanon.why_not = "reading stopped early";
 		ck->kanon = 0;
 		break;
 	default:

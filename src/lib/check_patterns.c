@@ -412,21 +412,121 @@ static int glue(unsigned char c)
 	       c == '/' || c == '@' || c == ':' || c == '#' || c == '+';
 }
 
-/* Three consecutive groups that read as a calendar date. */
-static int has_date_triple(const size_t *g, const unsigned *v, size_t n)
+/*
+ * Three consecutive groups shaped like a calendar date (YYYY-M-D or
+ * D-M-YYYY, any separators).  The shape alone decides, so an impossible
+ * date such as 2020-13-01 is still a (bad) date, not a phone number.
+ */
+static int has_date_shape(const size_t *g, const char *sep, size_t n)
 {
 	size_t k;
 
-	for (k = 0; k + 2 < n; k++) {
-		if (g[k] == 4 && v[k] >= 1900 && v[k] <= 2199 && g[k + 1] <= 2 &&
-		    g[k + 2] <= 2 && valid_dm(v[k + 2], v[k + 1]))
+	for (k = 0; k + 2 < n && k + 2 < 16; k++) {
+		if (sep[k] != sep[k + 1] ||
+		    (sep[k] != '-' && sep[k] != '/' && sep[k] != '.'))
+			continue;
+		if (g[k] == 4 && g[k + 1] <= 2 && g[k + 2] <= 2)
 			return 1;
-		if (g[k + 2] == 4 && v[k + 2] >= 1900 && v[k + 2] <= 2199 &&
-		    g[k] <= 2 && g[k + 1] <= 2 &&
-		    (valid_dm(v[k], v[k + 1]) || valid_dm(v[k + 1], v[k])))
+		if (g[k + 2] == 4 && g[k] <= 2 && g[k + 1] <= 2)
 			return 1;
 	}
 	return 0;
+}
+
+/* Digit groups and separators of a candidate s[i..end). */
+struct phone_shape {
+	size_t ndig, ng;
+	size_t glen[16];
+	unsigned gval[16];
+	char sep[16];       /* sep[k]: the one separator between groups k and
+			     * k+1, or 0 when several characters */
+	size_t dots, dashes_slashes, spaces;
+	int paren;
+};
+
+static void phone_shape(const char *s, size_t i, size_t end,
+			struct phone_shape *p)
+{
+	size_t k, cur = 0;
+	unsigned v = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (k = i; k <= end; k++) {
+		unsigned char d = k < end ? (unsigned char)s[k] : ' ';
+
+		if (is_digit(d)) {
+			p->ndig++;
+			cur++;
+			if (v < 100000000u)
+				v = v * 10 + (unsigned)(d - '0');
+			continue;
+		}
+		if (cur) {
+			if (p->ng < 16) {
+				p->glen[p->ng] = cur;
+				p->gval[p->ng] = v;
+			}
+			p->ng++;
+			cur = 0;
+			v = 0;
+		}
+		if (k == end)
+			break;
+		if (p->ng && p->ng <= 16) {
+			/* One separator character between two groups. */
+			char *gap = &p->sep[p->ng - 1];
+
+			*gap = is_digit((unsigned char)s[k - 1]) ? (char)d : 0;
+		}
+		if (d == '.')
+			p->dots++;
+		else if (d == '(' || d == ')')
+			p->paren = 1;
+		else if (d == ' ')
+			p->spaces++;
+		else if (d == '-' || d == '/')
+			p->dashes_slashes++;
+	}
+}
+
+static int is_year(size_t glen, unsigned v)
+{
+	return glen == 4 && v >= 1900 && v <= 2199;
+}
+
+/* Does the candidate s[i..end) (plus sign at s[i] or not) read as a phone
+ * number?  See mnr_check_has_phone. */
+static int phone_verdict(const char *s, size_t len, size_t i, size_t end,
+			 int free_text)
+{
+	struct phone_shape p;
+	size_t k;
+	int years = 1, plus = s[i] == '+';
+
+	phone_shape(s, i, end, &p);
+	if (p.ndig < 7 || p.ndig > 15 || p.ng > 16)
+		return 0;
+	for (k = 0; k < p.ng; k++)
+		if (!is_year(p.glen[k], p.gval[k]))
+			years = 0;
+	if (years || has_date_shape(p.glen, p.sep, p.ng))
+		return 0;
+	if (plus)
+		return p.ndig >= 8;
+	if (p.ng == 1)
+		return free_text && s[i] == '0' && p.ndig >= 10;
+	/* A decimal number: one point, nothing else. */
+	if (p.dots == 1 && !p.spaces && !p.dashes_slashes && !p.paren)
+		return 0;
+	/* A dotted quad is an IPv4 address, reported as such. */
+	if (p.ng == 4 && p.dots == 3 && !p.spaces && !p.dashes_slashes &&
+	    ipv4_at(s, len, i) == end - i)
+		return 0;
+	/* A reference numbered by year: 2020-000123-45, 2019/0042/7. */
+	if (is_year(p.glen[0], p.gval[0]) && p.dashes_slashes && !p.spaces &&
+	    !p.paren)
+		return 0;
+	return p.ng >= 3 || p.paren || s[i] == '0';
 }
 
 /*
@@ -435,11 +535,12 @@ static int has_date_triple(const size_t *g, const unsigned *v, size_t n)
  * glued to letters, a time or an address.  It counts as a phone number
  * when it starts with '+' (international, 8+ digits) or, written with
  * separators, has three or more digit groups, a parenthesised area code
- * or a leading trunk 0.  Excluded: calendar dates (2024-03-15,
- * 15.03.2024), runs of years (2012 - 2015 - 2018), a single decimal point
- * (12345.678), dotted quads (IP addresses, reported as such).  An
- * unseparated run counts only in free text, with a leading 0 and 10-15
- * digits (07700900123): elsewhere it is an identifier or a count.
+ * or a leading trunk 0.  Excluded: date shapes (2024-03-15, 15.03.2024,
+ * also impossible ones), runs of years (2012 - 2015 - 2018), references
+ * led by a year (2020-000123-45), a single decimal point (12345.678),
+ * dotted quads (IP addresses, reported as such).  An unseparated run
+ * counts only in free text, with a leading 0 and 10-15 digits
+ * (07700900123): elsewhere it is an identifier or a count.
  */
 int mnr_check_has_phone(const char *s, size_t len, int free_text)
 {
@@ -447,101 +548,36 @@ int mnr_check_has_phone(const char *s, size_t len, int free_text)
 
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
-		size_t j, end, ndig = 0, ng = 0, dots = 0, other_seps = 0;
-		size_t consec = 0, curg = 0, k;
-		size_t glen[16];
-		unsigned gval[16], cur = 0;
-		int plus = 0, paren = 0, trimmed = 0, years = 1;
+		size_t j, end, consec = 0;
 
 		if (!(is_digit(c) || c == '+' || c == '(') ||
 		    (i > 0 && glue((unsigned char)s[i - 1]))) {
 			i++;
 			continue;
 		}
-		j = i;
-		if (c == '+') {
-			plus = 1;
-			j++;
-			if (j >= len || !(is_digit((unsigned char)s[j]) ||
-					  s[j] == '(')) {
-				i++;
-				continue;
-			}
-		}
+		j = i + (c == '+');
 		for (; j < len; j++) {
 			unsigned char d = (unsigned char)s[j];
 
-			if (is_digit(d)) {
-				ndig++;
-				curg++;
-				cur = cur * 10 + (unsigned)(d - '0');
+			if (is_digit(d))
 				consec = 0;
-				if (cur > 99999999u)
-					cur = 99999999u;
-				continue;
-			}
-			if (!phone_sep(d) || ++consec > 2)
+			else if (!phone_sep(d) || ++consec > 2)
 				break;
-			if (curg) {
-				if (ng < 16) {
-					glen[ng] = curg;
-					gval[ng] = cur;
-				}
-				ng++;
-				curg = 0;
-				cur = 0;
-			}
-			if (d == '.')
-				dots++;
-			else if (d == '(' || d == ')')
-				paren = 1;
-			else
-				other_seps++;
 		}
 		end = j;
 		while (end > i && phone_sep((unsigned char)s[end - 1]) &&
-		       s[end - 1] != ')') {
+		       s[end - 1] != ')')
 			end--;
-			trimmed = 1;
-		}
-		if (curg) {
-			if (ng < 16) {
-				glen[ng] = curg;
-				gval[ng] = cur;
-			}
-			ng++;
-		}
-		if (end <= i) {
-			i = j > i ? j : i + 1;
-			continue;
-		}
-		if (!trimmed && j < len && glue((unsigned char)s[j]) &&
-		    s[j] != '.' && s[j] != '-' && s[j] != '/') {
-			i = j;
-			continue;
-		}
-		if (ndig >= 7 && ndig <= 15 && ng <= 16) {
-			for (k = 0; k < ng; k++)
-				if (glen[k] != 4 || gval[k] < 1900 ||
-				    gval[k] > 2199)
-					years = 0;
-			if (has_date_triple(glen, gval, ng) || years) {
-				/* not a phone number */
-			} else if (plus) {
-				if (ndig >= 8)
-					return 1;
-			} else if (ng == 1) {
-				if (free_text && s[i] == '0' && ndig >= 10)
-					return 1;
-			} else if (dots == 1 && !other_seps && !paren) {
-				/* a decimal number */
-			} else if (ng == 4 && dots == 3 && !other_seps &&
-				   !paren && ipv4_at(s, len, i) == end - i) {
-				/* an IPv4 address */
-			} else if (ng >= 3 || paren || s[i] == '0') {
-				return 1;
-			}
-		}
+		/*
+		 * Glued on the right to a word, a time or an address: part of
+		 * a longer token (an id, 10:30, 0123@host), not a number.
+		 */
+		if (end > i && !(end == j && j < len &&
+				 (is_alnum((unsigned char)s[j]) ||
+				  (unsigned char)s[j] >= 0x80 || s[j] == ':' ||
+				  s[j] == '@' || s[j] == '_')) &&
+		    phone_verdict(s, len, i, end, free_text))
+			return 1;
 		i = j > i ? j : i + 1;
 	}
 	return 0;
