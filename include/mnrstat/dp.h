@@ -59,6 +59,13 @@ int mnr_rational_add(struct mnr_rational a, struct mnr_rational b,
 int mnr_rational_mul(struct mnr_rational a, struct mnr_rational b,
 		     struct mnr_rational *out, struct mnr_error *err);
 
+/*
+ * Exact a - b, reduced, for a >= b.  MNR_OK, or MNR_EINVAL when a < b or
+ * on overflow; *out untouched on error.
+ */
+int mnr_rational_sub(struct mnr_rational a, struct mnr_rational b,
+		     struct mnr_rational *out, struct mnr_error *err);
+
 /* ---- Random source ----------------------------------------------------- */
 
 enum mnr_rng_kind {

@@ -15,3 +15,8 @@ mnr_add_module(dp
 add_executable(dp_sampler_bench bench/dp_sampler_bench.c)
 target_compile_definitions(dp_sampler_bench PRIVATE _POSIX_C_SOURCE=200809L _DEFAULT_SOURCE)
 target_link_libraries(dp_sampler_bench PRIVATE mnr_dp GSL::gsl mnr_warnings m)
+
+# CLI handlers (rows in src/cli/commands.c are the lead's).
+set_property(GLOBAL APPEND PROPERTY MNR_CLI_SOURCES
+  ${PROJECT_SOURCE_DIR}/src/cli/cmd_release.c
+  ${PROJECT_SOURCE_DIR}/src/cli/cmd_budget.c)

@@ -132,12 +132,14 @@ int mnr_rational_add(struct mnr_rational a, struct mnr_rational b,
 		     struct mnr_rational *out, struct mnr_error *err)
 {
 	/* a/b + c/d over lcm(b, d), so sums of decimals keep small denominators */
-	u128 g = mnr__gcd128(a.den, b.den);
-	u128 den = (u128)(a.den / g) * b.den;
-	u128 n1 = (u128)a.num * (b.den / g), n2 = (u128)b.num * (a.den / g);
+	u128 g, den, n1, n2;
 
 	if (a.den == 0 || b.den == 0)
 		return mnr_error_set(err, MNR_EINVAL, "zero denominator");
+	g = mnr__gcd128(a.den, b.den);
+	den = (u128)(a.den / g) * b.den;
+	n1 = (u128)a.num * (b.den / g);
+	n2 = (u128)b.num * (a.den / g);
 	if (n1 > ~(u128)0 - n2) {
 		mnr_error_set(err, MNR_EINVAL,
 			      "exact rational arithmetic would overflow");
@@ -153,4 +155,21 @@ int mnr_rational_mul(struct mnr_rational a, struct mnr_rational b,
 	if (a.den == 0 || b.den == 0)
 		return mnr_error_set(err, MNR_EINVAL, "zero denominator");
 	return narrow((u128)a.num * b.num, (u128)a.den * b.den, out, err);
+}
+
+int mnr_rational_sub(struct mnr_rational a, struct mnr_rational b,
+		     struct mnr_rational *out, struct mnr_error *err)
+{
+	u128 g, den, n1, n2;
+
+	if (a.den == 0 || b.den == 0)
+		return mnr_error_set(err, MNR_EINVAL, "zero denominator");
+	g = mnr__gcd128(a.den, b.den);
+	den = (u128)(a.den / g) * b.den;
+	n1 = (u128)a.num * (b.den / g);
+	n2 = (u128)b.num * (a.den / g);
+	if (n1 < n2)
+		return mnr_error_set(err, MNR_EINVAL,
+				     "rational difference would be negative");
+	return narrow(n1 - n2, den, out, err);
 }

@@ -78,6 +78,10 @@ static void test_rational_arith_and_overflow(void **state)
 	assert_true(r.num == 1 && r.den == 2);
 	assert_int_equal(mnr_rational_mul(a, b, &r, &err), MNR_OK);
 	assert_true(r.num == 1 && r.den == 18);
+	assert_int_equal(mnr_rational_sub(a, b, &r, &err), MNR_OK);
+	assert_true(r.num == 1 && r.den == 6);
+	assert_int_equal(mnr_rational_sub(b, a, &r, NULL), MNR_EINVAL);
+	assert_true(r.num == 1 && r.den == 6);
 	assert_int_equal(mnr_rational_cmp(a, b), 1);
 	assert_int_equal(mnr_rational_cmp(b, a), -1);
 	assert_int_equal(mnr_rational_cmp(a, (struct mnr_rational){ 2, 6 }), 0);
