@@ -150,7 +150,10 @@ enum mnr_compare_warn {
 						  denominator left out */
 	MNR_COMPARE_WARN_NO_EVENTS = 1u << 8,  /* no events at all: no rate
 						  ratio */
-	MNR_COMPARE_WARN_COUNT = 9             /* number of bits */
+	MNR_COMPARE_WARN_OVERDISPERSED = 1u << 9, /* Pearson dispersion > 1.5:
+						     Poisson intervals too
+						     narrow; read quasi-Poisson */
+	MNR_COMPARE_WARN_COUNT = 10            /* number of bits */
 };
 
 struct mnr_compare_options {
@@ -158,6 +161,11 @@ struct mnr_compare_options {
 					first post month */
 	enum mnr_compare_kind kind;
 	double level;                /* confidence level, e.g. 0.95 */
+	int numerator_is_count;      /* shares: y holds each month's count of
+					successes out of denom (the panel's
+					convention, e.g. support_offered_yes
+					out of support_offered_known) rather
+					than the share itself */
 };
 
 struct mnr_compare_result {
@@ -172,6 +180,15 @@ struct mnr_compare_result {
 	int per_population;          /* rate per person-month (offset given) */
 	double noise_var_pre, noise_var_post; /* summed noise variance of the
 						 counts (0 when none) */
+	/*
+	 * Quasi-Poisson: the same log rate ratio with its Wald standard error
+	 * times sqrt(dispersion), dispersion = Pearson chi-square / (n - 2)
+	 * of the monthly counts around each side's fitted rate, and t(n - 2)
+	 * limits and p-value (R: glm(y ~ post + offset(log(pop)),
+	 * quasipoisson), summary and confint.default with t quantiles).
+	 */
+	double dispersion;
+	double quasi_se, quasi_low, quasi_high, quasi_p;
 	int has_prop;                /* share kind with denominators */
 	struct mnr_prop_diff prop;
 	unsigned warnings;           /* enum mnr_compare_warn bits */
@@ -182,8 +199,11 @@ struct mnr_compare_result {
  * month first_month + i (NaN = missing, counted and never treated as 0).
  * offset (may be NULL) is the population of each month: with it the rate
  * ratio is per person-month.  denom (may be NULL) is each month's
- * denominator for a share (y in [0, 1]): the pooled proportion of a side
- * is sum(y * denom) / sum(denom).  noise_var (may be NULL) is the variance
+ * denominator for a share: with opt->numerator_is_count, y is the count of
+ * successes (0 <= y <= denom) and the month's share y / denom, a month with
+ * denom 0 having no share (missing); otherwise y is the share in [0, 1].
+ * The pooled proportion of a side is sum(successes) / sum(denom); Welch
+ * compares the monthly shares.  noise_var (may be NULL) is the variance
  * of privacy noise added to each released count; it widens the Wald
  * interval: var(log RR) = (x1 + V1) / x1^2 + (x0 + V0) / x0^2.
  *

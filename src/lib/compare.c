@@ -532,13 +532,23 @@ const char *mnr_compare_warning_text(unsigned bit)
 		       "difference of proportions";
 	case MNR_COMPARE_WARN_NO_EVENTS:
 		return "no events on either side: the rate ratio is undefined";
+	case MNR_COMPARE_WARN_OVERDISPERSED:
+		return "the monthly counts are over-dispersed (dispersion above "
+		       "1.5): the exact and Wald intervals are too narrow, read "
+		       "the quasi-Poisson interval";
 	}
 	return "";
 }
 
-static int side_pool(const double *y, const double *w, const int *use,
-		     size_t n, int post_side, const int *is_post, double *sx,
-		     double *sw)
+/*
+ * Pool one side of a share series: successes and trials over the months in
+ * use with a positive denominator w.  counts (may be NULL) holds the
+ * successes themselves; otherwise they are y * w.  Returns 1 when a month
+ * in use had no usable denominator.
+ */
+static int side_pool(const double *y, const double *counts, const double *w,
+		     const int *use, size_t n, int post_side,
+		     const int *is_post, double *sx, double *sw)
 {
 	size_t i;
 	int left_out = 0;
@@ -551,10 +561,60 @@ static int side_pool(const double *y, const double *w, const int *use,
 			left_out = 1;
 			continue;
 		}
-		*sx += y[i] * w[i];
+		*sx += counts ? counts[i] : y[i] * w[i];
 		*sw += w[i];
 	}
 	return left_out;
+}
+
+/*
+ * Pearson dispersion of the two-rate Poisson model (fitted mean of month i
+ * = side rate x exposure_i) and the quasi-Poisson interval of the log rate
+ * ratio.  With a side without events the dispersion is still defined but
+ * the ratio is not; then only the dispersion is set.
+ */
+static void quasi_poisson(const double *y, const double *offset,
+			  const int *use, const int *is_post, size_t n,
+			  const double x[2], const double t[2], double level,
+			  struct mnr_compare_result *out)
+{
+	double chi2 = 0.0, df, rate[2], se;
+	size_t i, m = 0;
+
+	rate[0] = x[0] / t[0];
+	rate[1] = x[1] / t[1];
+	for (i = 0; i < n; i++) {
+		double mu;
+
+		if (!use[i] || (offset && (!isfinite(offset[i]) ||
+					   offset[i] <= 0.0)))
+			continue;
+		mu = rate[is_post[i]] * (offset ? offset[i] : 1.0);
+		m++;
+		if (mu > 0.0)
+			chi2 += (y[i] - mu) * (y[i] - mu) / mu;
+	}
+	out->dispersion = NAN;
+	out->quasi_se = out->quasi_low = out->quasi_high = NAN;
+	out->quasi_p = NAN;
+	if (m <= 2)
+		return;
+	df = (double)(m - 2);
+	out->dispersion = chi2 / df;
+	if (out->dispersion > 1.5)
+		out->warnings |= MNR_COMPARE_WARN_OVERDISPERSED;
+	if (!(x[0] > 0.0 && x[1] > 0.0))
+		return;
+	se = sqrt(out->dispersion * (1.0 / x[0] + 1.0 / x[1]));
+	out->quasi_se = se;
+	if (se > 0.0) {
+		double q = gsl_cdf_tdist_Qinv((1.0 - level) / 2.0, df);
+		double lr = log(out->rate.ratio);
+
+		out->quasi_low = exp(lr - q * se);
+		out->quasi_high = exp(lr + q * se);
+		out->quasi_p = 2.0 * gsl_cdf_tdist_Q(fabs(lr) / se, df);
+	}
 }
 
 int mnr_compare_series(const double *y, const double *offset,
@@ -563,7 +623,8 @@ int mnr_compare_series(const double *y, const double *offset,
 		       const struct mnr_compare_options *opt,
 		       struct mnr_compare_result *out, struct mnr_error *err)
 {
-	double *pre = NULL, *post = NULL;
+	double *pre = NULL, *post = NULL, *share = NULL;
+	const double *counts = NULL;
 	int *use = NULL, *is_post = NULL;
 	size_t i, np = 0, nq = 0;
 	enum mnr_compare_kind kind;
@@ -581,6 +642,32 @@ int mnr_compare_series(const double *y, const double *offset,
 		return mnr_error_set(err, MNR_EINVAL,
 				     "a share comparison needs a denominator "
 				     "series");
+	if (denom && opt->numerator_is_count &&
+	    (kind == MNR_COMPARE_AUTO || kind == MNR_COMPARE_SHARE)) {
+		/* Successes out of denom: compare the monthly shares. */
+		share = mnr__malloc(mnr__size_mul(n ? n : 1, sizeof(double)));
+		if (!share)
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		for (i = 0; i < n; i++) {
+			if (isnan(y[i]) || isnan(denom[i]) || denom[i] == 0.0) {
+				share[i] = NAN;
+				continue;
+			}
+			if (!isfinite(y[i]) || !isfinite(denom[i]) ||
+			    y[i] < 0.0 || denom[i] < 0.0 || y[i] > denom[i]) {
+				mnr__free(share);
+				return mnr_error_set(err, MNR_EDATA,
+						     "month %zu of the series: "
+						     "successes must lie "
+						     "between 0 and the "
+						     "denominator", i + 1);
+			}
+			share[i] = y[i] / denom[i];
+		}
+		counts = y;
+		y = share;
+		kind = MNR_COMPARE_SHARE;
+	}
 	pre = mnr__malloc(mnr__size_mul(n ? n : 1, sizeof(double)));
 	post = mnr__malloc(mnr__size_mul(n ? n : 1, sizeof(double)));
 	use = mnr__calloc(n ? n : 1, sizeof(int));
@@ -694,6 +781,8 @@ int mnr_compare_series(const double *y, const double *offset,
 			if (rc != MNR_OK)
 				goto done;
 			out->has_rate = 1;
+			quasi_poisson(y, offset, use, is_post, n, x, t,
+				      opt->level, out);
 			if (v[0] > 0.0 || v[1] > 0.0) {
 				/*
 				 * Released count = true count + independent
@@ -731,8 +820,9 @@ int mnr_compare_series(const double *y, const double *offset,
 						   i + 1);
 				goto done;
 			}
-		if (side_pool(y, denom, use, n, 0, is_post, &x0, &n0) |
-		    side_pool(y, denom, use, n, 1, is_post, &x1, &n1))
+		if (side_pool(y, counts, denom, use, n, 0, is_post, &x0,
+			      &n0) |
+		    side_pool(y, counts, denom, use, n, 1, is_post, &x1, &n1))
 			out->warnings |= MNR_COMPARE_WARN_NO_DENOM;
 		if (n0 > 0.0 && n1 > 0.0) {
 			/* Shares are written rounded; clamp the product. */
@@ -745,6 +835,7 @@ int mnr_compare_series(const double *y, const double *offset,
 		}
 	}
 done:
+	mnr__free(share);
 	mnr__free(pre);
 	mnr__free(post);
 	mnr__free(use);

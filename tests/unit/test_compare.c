@@ -230,6 +230,173 @@ static void test_prop_errors(void **state)
 			 MNR_EINVAL);
 }
 
+
+/* mnr_compare_series on a monthly series with gaps against R's glm. */
+static void test_series_reference(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(series_refs) / sizeof(series_refs[0]); i++) {
+		const struct series_ref *r = &series_refs[i];
+		struct mnr_compare_options opt = { S_INTERV, MNR_COMPARE_AUTO,
+						   r->level, 0 };
+		struct mnr_compare_result res;
+		struct mnr_error err;
+
+		mnr_error_clear(&err);
+		print_message("series case %zu\n", i);
+		assert_int_equal(mnr_compare_series(s_y, r->offset > 0 ? s_pop
+								      : NULL,
+						    NULL, NULL, S_N, S_FIRST,
+						    &opt, &res, &err), MNR_OK);
+		assert_int_equal(res.kind, MNR_COMPARE_COUNT);
+		assert_int_equal(res.per_population, r->offset > 0);
+		assert_int_equal(res.n_missing_pre, (size_t)r->miss_pre);
+		assert_int_equal(res.n_missing_post, (size_t)r->miss_post);
+		assert_true(res.warnings & MNR_COMPARE_WARN_MISSING);
+		assert_true(res.has_welch && res.has_rate && !res.has_prop);
+		assert_rel(res.welch.diff, r->diff, 1e-12);
+		assert_rel(res.welch.ci_low, r->welch_lo, REL);
+		assert_rel(res.welch.ci_high, r->welch_hi, REL);
+		assert_rel(res.rate.ratio, r->ratio, REL);
+		assert_rel(res.rate.log_se, r->log_se, REL);
+		assert_rel(res.rate.wald_low, r->wald_lo, REL);
+		assert_rel(res.rate.wald_high, r->wald_hi, REL);
+		assert_p(res.rate.wald_p, r->wald_p);
+		assert_rel(res.rate.exact_low, r->exact_lo, REL);
+		assert_rel(res.rate.exact_high, r->exact_hi, REL);
+		assert_p(res.rate.exact_p, r->exact_p);
+		assert_rel(res.dispersion, r->dispersion, REL);
+		assert_rel(res.quasi_se, r->quasi_se, REL);
+		assert_rel(res.quasi_low, r->quasi_lo, REL);
+		assert_rel(res.quasi_high, r->quasi_hi, REL);
+		assert_p(res.quasi_p, r->quasi_p);
+	}
+}
+
+/* Shares given as counts of successes out of a denominator series. */
+static void test_series_share_reference(void **state)
+{
+	struct mnr_compare_options opt = { S_INTERV, MNR_COMPARE_AUTO, 0.95,
+					   1 };
+	struct mnr_compare_result res;
+	struct mnr_error err;
+
+	(void)state;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_compare_series(s_num, NULL, s_den, NULL, S_N,
+					    S_FIRST, &opt, &res, &err),
+			 MNR_OK);
+	assert_int_equal(res.kind, MNR_COMPARE_SHARE);
+	assert_true(res.has_prop && res.has_welch && !res.has_rate);
+	assert_rel(res.prop.p_post, share_ref[0], 1e-12);
+	assert_rel(res.prop.p_pre, share_ref[1], 1e-12);
+	assert_rel(res.prop.ci_low, share_ref[2], REL);
+	assert_rel(res.prop.ci_high, share_ref[3], REL);
+	assert_rel(res.welch.diff, share_ref[4], 1e-12);
+	assert_rel(res.welch.ci_low, share_ref[5], REL);
+	assert_rel(res.welch.ci_high, share_ref[6], REL);
+	assert_int_equal(res.n_missing_pre, (size_t)share_ref[7]);
+	assert_int_equal(res.n_missing_post, (size_t)share_ref[8]);
+	assert_string_equal(mnr_compare_kind_name(res.kind), "share");
+}
+
+/* Design refusals, warnings and data errors of mnr_compare_series. */
+static void test_series_design(void **state)
+{
+	/* Months 0..9, intervention at month 2: only 2 months before. */
+	const double y[10] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	const double gap[10] = { 3, NAN, 4, 5, 6, 7, NAN, NAN, 9, 10 };
+	const double zeros[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+	const double frac[8] = { 1.5, 2, 3, 4, 5, 6, 7, 8 };
+	const double noise[10] = { 4, 4, 4, 4, 4, 4, 4, 4, 4, 4 };
+	struct mnr_compare_options opt = { 2, MNR_COMPARE_AUTO, 0.95, 0 };
+	struct mnr_compare_result res;
+	struct mnr_error err;
+
+	(void)state;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_compare_series(y, NULL, NULL, NULL, 10, 0, &opt,
+					    &res, &err), MNR_EDOMAIN);
+	assert_string_equal(err.msg, "2 months with a value before the "
+				     "intervention; at least 3 are needed");
+	assert_string_equal(err.rule, "too-few-months");
+	/* A missing month is missing, not zero: 3 before with 1 gap is 2. */
+	opt.intervention = 3;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_compare_series(gap, NULL, NULL, NULL, 10, 0, &opt,
+					    &res, &err), MNR_EDOMAIN);
+	assert_int_equal(res.n_pre, 2);
+	assert_int_equal(res.n_missing_pre, 1);
+	/* After it: intervention 7 leaves 1 month with a value after. */
+	opt.intervention = 7;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_compare_series(gap, NULL, NULL, NULL, 10, 0, &opt,
+					    &res, &err), MNR_EDOMAIN);
+	assert_string_equal(err.msg, "2 months with a value from the "
+				     "intervention; at least 3 are needed");
+	/* Enough but short: warned. */
+	opt.intervention = 4;
+	assert_int_equal(mnr_compare_series(y, NULL, NULL, NULL, 10, 0, &opt,
+					    &res, NULL), MNR_OK);
+	assert_true(res.warnings & MNR_COMPARE_WARN_SHORT);
+	assert_false(res.warnings & MNR_COMPARE_WARN_MISSING);
+	assert_int_equal(res.n_pre, 4);
+	assert_int_equal(res.n_post, 6);
+	/* Noise widens the Wald interval, not the exact one. */
+	{
+		struct mnr_compare_result noisy;
+
+		assert_int_equal(mnr_compare_series(y, NULL, NULL, noise, 10, 0,
+						    &opt, &noisy, NULL),
+				 MNR_OK);
+		assert_true(noisy.warnings & MNR_COMPARE_WARN_NOISE);
+		assert_rel(noisy.noise_var_pre, 16.0, 0.0);
+		assert_rel(noisy.rate.exact_low, res.rate.exact_low, 0.0);
+		assert_rel(noisy.rate.log_se,
+			   sqrt((57.0 + 24.0) / (57.0 * 57.0) +
+				(18.0 + 16.0) / (18.0 * 18.0)), 1e-14);
+	}
+	/* All zero: warned, no rate ratio; Welch undefined (constant). */
+	opt.intervention = 4;
+	assert_int_equal(mnr_compare_series(zeros, NULL, NULL, NULL, 8, 0,
+					    &opt, &res, NULL), MNR_OK);
+	assert_true(res.warnings & MNR_COMPARE_WARN_ALL_ZERO);
+	assert_true(res.warnings & MNR_COMPARE_WARN_NO_EVENTS);
+	assert_true(res.warnings & MNR_COMPARE_WARN_CONSTANT);
+	assert_false(res.has_rate);
+	assert_false(res.has_welch);
+	/* Fractional values are a level under auto, an error as counts. */
+	assert_int_equal(mnr_compare_series(frac, NULL, NULL, NULL, 8, 0, &opt,
+					    &res, NULL), MNR_OK);
+	assert_int_equal(res.kind, MNR_COMPARE_LEVEL);
+	assert_false(res.has_rate);
+	opt.kind = MNR_COMPARE_COUNT;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_compare_series(frac, NULL, NULL, NULL, 8, 0, &opt,
+					    &res, &err), MNR_EDATA);
+	assert_string_equal(err.msg, "a count series must hold non-negative "
+				     "whole numbers");
+	opt.kind = MNR_COMPARE_SHARE;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_compare_series(frac, NULL, NULL, NULL, 8, 0, &opt,
+					    &res, &err), MNR_EINVAL);
+	/* Successes above the denominator. */
+	opt.kind = MNR_COMPARE_AUTO;
+	opt.numerator_is_count = 1;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_compare_series(y, NULL, frac, NULL, 8, 0, &opt,
+					    &res, &err), MNR_EDATA);
+	assert_string_equal(err.msg, "month 1 of the series: successes must "
+				     "lie between 0 and the denominator");
+	assert_string_equal(mnr_compare_warning_text(
+				    MNR_COMPARE_WARN_MISSING),
+			    "some months have no value; they are left out, "
+			    "not counted as zero");
+	assert_string_equal(mnr_compare_warning_text(1u << 30), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +407,9 @@ int main(void)
 		cmocka_unit_test(test_welch_errors),
 		cmocka_unit_test(test_rate_ratio_errors),
 		cmocka_unit_test(test_prop_errors),
+		cmocka_unit_test(test_series_reference),
+		cmocka_unit_test(test_series_share_reference),
+		cmocka_unit_test(test_series_design),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

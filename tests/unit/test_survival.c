@@ -12,7 +12,10 @@
 
 #include "mnrstat/alloc.h"
 #include "mnrstat/survival.h"
+#include "mnrstat/fields.h"
+#include "mnrstat/removal.h"
 #include "../reference/survival/survival_ref.h"
+#include "../reference/survival/removal_example_ref.h"
 
 #define REL 1e-6
 
@@ -396,6 +399,211 @@ static void test_ci_names(void **state)
 	assert_string_equal(mnr_surv_ci_name(MNR_SURV_CI_PLAIN), "plain");
 }
 
+
+static void check_tab(const struct mnr_surv_tab *t, size_t n,
+		      const double *time, const double *ev, const double *ce)
+{
+	size_t i;
+
+	assert_int_equal(t->n, n);
+	for (i = 0; i < n; i++) {
+		assert_rel(t->time[i], time[i], 1e-15);
+		assert_rel(t->n_event[i], ev[i], 0.0);
+		assert_rel(t->n_censor[i], ce[i], 0.0);
+	}
+}
+
+/*
+ * Hand-checked case file: offsets normalised to UTC before the month split
+ * (a2 is 2020-12 locally but 2021-01 in UTC), the as-of from the latest date
+ * of any kind in any row (a6's closed_at), censoring at the as-of.
+ */
+static void test_removal_read_small(void **state)
+{
+	const char *path = MNR_SOURCE_DIR "/tests/reference/survival/"
+			   "cases_small.csv";
+	struct mnr_removal_options opt = { "ISL", 2021 * 12, 0, 0, 0, NULL };
+	struct mnr_removal_data d;
+	struct mnr_error err;
+
+	(void)state;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_removal_read(path, &opt, &d, &err), MNR_OK);
+	assert_int_equal(d.rows, 7);
+	assert_int_equal(d.country_rows, 6);
+	assert_int_equal(d.as_of, 1610236800); /* 2021-01-10T00:00:00Z */
+	{
+		const double t0[] = { 6, 24 }, e0[] = { 1, 1 }, c0[] = { 0, 0 };
+		const double t1[] = { 2, 12, 120, 192 }, e1[] = { 1, 1, 1, 0 },
+			     c1[] = { 0, 0, 0, 1 };
+
+		check_tab(&d.group[0], 2, t0, e0, c0);
+		check_tab(&d.group[1], 4, t1, e1, c1);
+	}
+	mnr_removal_data_release(&d);
+
+	/* A source filter (all three here) and an explicit as-of. */
+	opt.sources = (1u << MNR_SRC_HOTLINE) | (1u << MNR_SRC_INDUSTRY) |
+		      (1u << MNR_SRC_POLICE);
+	opt.has_as_of = 1;
+	opt.as_of = 1609653600; /* 2021-01-03T06:00:00Z */
+	assert_int_equal(mnr_removal_read(path, &opt, &d, &err), MNR_OK);
+	assert_int_equal(d.after_as_of, 1);          /* a7 */
+	assert_int_equal(d.removed_after_as_of, 1);  /* a4 */
+	assert_int_equal(d.other_source, 0);
+	{
+		const double t1[] = { 2, 6, 30 }, e1[] = { 1, 0, 0 },
+			     c1[] = { 0, 1, 1 };
+
+		check_tab(&d.group[1], 3, t1, e1, c1);
+	}
+	mnr_removal_data_release(&d);
+	opt.sources = 1u << MNR_SRC_HOTLINE;
+	opt.has_as_of = 0;
+	assert_int_equal(mnr_removal_read(path, &opt, &d, &err), MNR_OK);
+	assert_int_equal(d.other_source, 2);
+	assert_int_equal(d.group[1].n, 2);
+	mnr_removal_data_release(&d);
+}
+
+static void test_removal_read_errors(void **state)
+{
+	struct mnr_removal_options opt = { "ISL", 2021 * 12, 0, 0, 0, NULL };
+	struct mnr_removal_data d;
+	struct mnr_error err;
+
+	(void)state;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_removal_read(MNR_SOURCE_DIR "/tests/reference/"
+					  "survival/cases_bad.csv", &opt, &d,
+					  &err), MNR_EDATA);
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.rule, "removed-before-report");
+	assert_int_equal(d.group[0].n, 0);
+	assert_null(d.group[0].time);
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_removal_read(MNR_SOURCE_DIR "/no/such/file.csv",
+					  &opt, &d, &err), MNR_ENOINPUT);
+	opt.country = NULL;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_removal_read("x", &opt, &d, &err), MNR_EINVAL);
+}
+
+/* The whole analysis on the bundled example data against R. */
+static void test_removal_example_reference(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(removal_example_refs) /
+			    sizeof(removal_example_refs[0]); i++) {
+		const struct removal_example_ref *r = &removal_example_refs[i];
+		struct mnr_removal_options opt;
+		struct mnr_removal_data d;
+		struct mnr_removal_result res;
+		struct mnr_surv_data g0, g1;
+		struct mnr_error err;
+		enum mnr_surv_ci ci;
+		int k;
+
+		print_message("example %s\n", r->country);
+		memset(&opt, 0, sizeof(opt));
+		opt.country = r->country;
+		opt.intervention = r->intervention;
+		opt.sources = r->sources;
+		if (r->as_of_offset != 0.0) {
+			opt.has_as_of = 1;
+			opt.as_of = (int64_t)(removal_example_latest +
+					      r->as_of_offset);
+		}
+		assert_int_equal(mnr_surv_ci_parse(r->ci, &ci), 0);
+		mnr_error_clear(&err);
+		assert_int_equal(mnr_removal_read(MNR_SOURCE_DIR
+						  "/datasets/example/cases.csv",
+						  &opt, &d, &err), MNR_OK);
+		if (!opt.has_as_of)
+			assert_rel((double)d.as_of, removal_example_latest, 0.0);
+		g0 = mnr_surv_tab_data(&d.group[0]);
+		g1 = mnr_surv_tab_data(&d.group[1]);
+		assert_int_equal(mnr_removal_analyse(&g0, &g1, ci, 0.95,
+						     r->horizon, &res, NULL,
+						     &err), MNR_OK);
+		for (k = 0; k < 2; k++) {
+			const struct mnr_removal_group *g = &res.group[k];
+
+			assert_rel(g->n, r->n[k], 0.0);
+			assert_rel(g->events, r->events[k], 0.0);
+			assert_rel(g->median.median, r->median[k], REL);
+			assert_rel(g->median.lower, r->med_lo[k], REL);
+			assert_rel(g->median.upper, r->med_hi[k], REL);
+			assert_rel(g->rmst.rmst, r->rmst[k], REL);
+			assert_rel(g->rmst.se, r->rmst_se[k], REL);
+			assert_rel(g->within[0].surv, r->s24[k], REL);
+			assert_rel(g->within[0].lower, r->s24_lo[k], REL);
+			assert_rel(g->within[0].upper, r->s24_hi[k], REL);
+			assert_rel(g->within[1].surv, r->s72[k], REL);
+			assert_rel(g->within[1].lower, r->s72_lo[k], REL);
+			assert_rel(g->within[1].upper, r->s72_hi[k], REL);
+		}
+		assert_true(res.has_logrank);
+		assert_rel(res.logrank.chisq, r->chisq, REL);
+		assert_rel(res.logrank.p_value, r->p, REL);
+		mnr_removal_data_release(&d);
+	}
+}
+
+/* Empty groups are refused with the reason; undefined log-rank is a warning. */
+static void test_removal_analyse_edges(void **state)
+{
+	const double t[] = { 1.0, 2.0 }, ev[] = { 1.0, 1.0 },
+		     ce[] = { 0.0, 1.0 }, zero[] = { 0.0, 0.0 };
+	struct mnr_surv_data g = ref_data(t, ev, ce, 2),
+			     empty = ref_data(t, zero, zero, 0),
+			     cens = ref_data(t, zero, ce, 2);
+	struct mnr_removal_result res;
+	struct mnr_surv_km km[2];
+	struct mnr_error err;
+
+	(void)state;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_removal_analyse(&empty, &g, MNR_SURV_CI_LOG_LOG,
+					     0.95, 168, &res, NULL, &err),
+			 MNR_EDOMAIN);
+	assert_string_equal(err.msg, "no reports before the intervention");
+	assert_string_equal(err.rule, "empty-group");
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_removal_analyse(&g, &empty, MNR_SURV_CI_LOG_LOG,
+					     0.95, 168, &res, NULL, &err),
+			 MNR_EDOMAIN);
+	assert_string_equal(err.msg,
+			    "no reports from the intervention month on");
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_removal_analyse(&g, &g, MNR_SURV_CI_LOG_LOG,
+					     0.95, 0.0, &res, NULL, &err),
+			 MNR_EINVAL);
+	/* All censored on both sides: no median, no log-rank; km returned. */
+	assert_int_equal(mnr_removal_analyse(&cens, &cens, MNR_SURV_CI_LOG,
+					     0.95, 168, &res, km, NULL),
+			 MNR_OK);
+	assert_false(res.has_logrank);
+	assert_true(res.warnings & MNR_REMOVAL_WARN_NO_LOGRANK);
+	assert_true(res.warnings & MNR_REMOVAL_WARN_MEDIAN_PRE);
+	assert_true(res.warnings & MNR_REMOVAL_WARN_MEDIAN_POST);
+	assert_true(res.warnings & MNR_REMOVAL_WARN_HORIZON);
+	assert_true(res.warnings & MNR_REMOVAL_WARN_WITHIN);
+	assert_true(res.warnings & MNR_REMOVAL_WARN_FEW_EVENTS);
+	assert_true(isnan(res.group[0].median.median));
+	assert_rel(res.group[0].within[0].surv, 1.0, 0.0);
+	assert_int_equal(km[0].n, 1); /* the row with no counts is dropped */
+	assert_rel(km[1].surv[0], 1.0, 0.0);
+	mnr_surv_km_free(&km[0]);
+	mnr_surv_km_free(&km[1]);
+	assert_string_equal(mnr_removal_warning_text(
+				    MNR_REMOVAL_WARN_FEW_EVENTS),
+			    "fewer than 10 removals in a group: the estimates "
+			    "are imprecise");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +617,10 @@ int main(void)
 		cmocka_unit_test(test_at_rmst_errors),
 		cmocka_unit_test(test_logrank_errors),
 		cmocka_unit_test(test_ci_names),
+		cmocka_unit_test(test_removal_read_small),
+		cmocka_unit_test(test_removal_read_errors),
+		cmocka_unit_test(test_removal_example_reference),
+		cmocka_unit_test(test_removal_analyse_edges),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -281,5 +281,59 @@ for (q in pd) for (lev in c(0.95, 0.9)) {
 }
 emit("};")
 emit("")
+
+# ---- compare: whole series (mnr_compare_series) against R's glm ----------
+# Monthly counts with population, two missing months; the rate ratio is the
+# post coefficient of glm(y ~ post + offset(log(pop)), poisson) and of the
+# same quasipoisson fit (t limits with the residual df, as summary.glm).
+set.seed(7)
+nm <- 30; first <- 2019 * 12; interv <- first + 14
+pop <- round(5e5 * (1 + 0.01 * (0:(nm - 1))) + rnorm(nm, 0, 2000))
+post <- as.integer((first + 0:(nm - 1)) >= interv)
+y <- rpois(nm, pop * 4e-5 * ifelse(post == 1, 1.3, 1) * exp(rnorm(nm, 0, 0.15)))
+y[c(4, 22)] <- NA
+shares_den <- rpois(nm, 40); shares_num <- rbinom(nm, shares_den, ifelse(post == 1, 0.55, 0.45))
+shares_num[9] <- NA; shares_den[17] <- 0; shares_num[17] <- 0
+arr("s_y", y); arr("s_pop", pop); arr("s_num", shares_num); arr("s_den", shares_den)
+emit(sprintf("#define S_N %d", nm)); emit(sprintf("#define S_FIRST %d", first)); emit(sprintf("#define S_INTERV %d", interv))
+ok <- !is.na(y)
+series_ref <- function(off, lev) {
+  d <- data.frame(y = y, post = post, lp = if (off) log(pop) else 0)[ok, ]
+  g <- glm(y ~ post + offset(lp), family = poisson, data = d)
+  q <- glm(y ~ post + offset(lp), family = quasipoisson, data = d)
+  sg <- summary(g)$coefficients["post", ]; sq <- summary(q)$coefficients["post", ]
+  z <- qnorm(1 - (1 - lev) / 2); tq <- qt(1 - (1 - lev) / 2, q$df.residual)
+  x1 <- sum(y[ok & post == 1]); x0 <- sum(y[ok & post == 0])
+  T1 <- if (off) sum(pop[ok & post == 1]) else sum(ok & post == 1)
+  T0 <- if (off) sum(pop[ok & post == 0]) else sum(ok & post == 0)
+  pt <- poisson.test(c(x1, x0), c(T1, T0), conf.level = lev)
+  tt <- t.test(y[ok & post == 1], y[ok & post == 0], conf.level = lev)
+  c(off, lev, exp(coef(g)["post"]), sg[2], exp(coef(g)["post"] - z * sg[2]), exp(coef(g)["post"] + z * sg[2]), sg[4],
+    summary(q)$dispersion, sq[2], exp(coef(q)["post"] - tq * sq[2]), exp(coef(q)["post"] + tq * sq[2]), sq[4],
+    pt$conf.int[1], pt$conf.int[2], pt$p.value, unname(tt$estimate[1] - tt$estimate[2]), tt$conf.int[1], tt$conf.int[2],
+    sum(!ok & post == 0), sum(!ok & post == 1))
+}
+emit("struct series_ref {")
+emit("\tdouble offset, level, ratio, log_se, wald_lo, wald_hi, wald_p;")
+emit("\tdouble dispersion, quasi_se, quasi_lo, quasi_hi, quasi_p;")
+emit("\tdouble exact_lo, exact_hi, exact_p, diff, welch_lo, welch_hi, miss_pre, miss_post;")
+emit("};")
+emit("static const struct series_ref series_refs[] = {")
+for (off in c(FALSE, TRUE)) for (lev in c(0.95, 0.9))
+  emit("\t{ ", paste(num(series_ref(off, lev)), collapse = ", "), " },")
+emit("};")
+# Shares from counts: monthly shares for Welch (months with a zero or
+# missing denominator have no share), pooled counts for Newcombe.
+sh <- shares_num / shares_den; okS <- !is.na(sh) & is.finite(sh)
+x1 <- sum(shares_num[okS & post == 1]); n1 <- sum(shares_den[okS & post == 1])
+x0 <- sum(shares_num[okS & post == 0]); n0 <- sum(shares_den[okS & post == 0])
+w1 <- prop.test(x1, n1, correct = FALSE)$conf.int; w0 <- prop.test(x0, n0, correct = FALSE)$conf.int
+p1 <- x1 / n1; p0 <- x0 / n0
+tt <- t.test(sh[okS & post == 1], sh[okS & post == 0])
+emit(sprintf("static const double share_ref[] = { %s };", paste(num(c(
+  p1, p0, p1 - p0 - sqrt((p1 - w1[1])^2 + (w0[2] - p0)^2), p1 - p0 + sqrt((w1[2] - p1)^2 + (p0 - w0[1])^2),
+  unname(tt$estimate[1] - tt$estimate[2]), tt$conf.int[1], tt$conf.int[2],
+  sum(!okS & post == 0), sum(!okS & post == 1))), collapse = ", ")))
+emit("")
 emit("#endif")
 writeLines(out, "compare_ref.h")
