@@ -280,7 +280,7 @@ void mnr__gp_preamble(struct mnr__gp *b, const struct mnr_plot_meta *m,
 		"set grid ytics lc rgb '#dddddd' lw 1 dt 1\n"
 		"# Legend inside at the top, in two columns, with head room kept\n"
 		"# free above the data (offsets) so that it never hides a point.\n"
-		"set key inside top left horizontal maxcols 2 reverse Left opaque "
+		"set key inside top left horizontal maxcols 2 reverse Left noopaque "
 		"nobox samplen 2.5 spacing 1.1 width 2\n"
 		"set offsets 0, 0, graph 0.25, 0\n"
 		"\n");

@@ -574,9 +574,9 @@ int mnr_reproduce_build(const struct mnr_reproduce_figure *f,
 				dup = 1;
 		if (dup)
 			continue;
-		mnr__gp_printf(&data, "%s%s", li ? ", " : "datasets/published/",
-			       f->layer[li].file);
+		mnr__gp_printf(&data, "%s%s", li ? ", " : "", f->layer[li].file);
 	}
+	mnr__gp_puts(&data, " (datasets/published)");
 	meta = *meta_in;
 	meta.title = f->title;
 	meta.subtitle = f->subtitle;
@@ -584,7 +584,7 @@ int mnr_reproduce_build(const struct mnr_reproduce_figure *f,
 	meta.ylabel = f->ylabel;
 	meta.caption = cap_text.s;
 	meta.data = data.s;
-	meta.privacy = "published aggregates";
+	meta.privacy = NULL; /* public figures: nothing to protect */
 	if (!meta.height) {
 		/* Room for the caption: one 15 px line per ~wrap width. */
 		size_t lines = 1;
@@ -610,7 +610,7 @@ int mnr_reproduce_build(const struct mnr_reproduce_figure *f,
 	mnr__gp_printf(&b, "set xtics %d\nset mxtics %d\n",
 		       f->xmax - f->xmin > 16 ? 2 : 1,
 		       f->xmax - f->xmin > 16 ? 2 : 1);
-	mnr__gp_printf(&b, "set key inside %s vertical\n", f->key);
+	mnr__gp_printf(&b, "set key inside %s vertical maxcols 1 noopaque\n", f->key);
 	mnr__gp_puts(&b, "set yrange [0:*]\n"
 		     "set style fill solid 0.9 border lc rgb 'white'\n"
 		     "set boxwidth 0.75\n");

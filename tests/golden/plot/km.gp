@@ -26,7 +26,7 @@ set tics nomirror out
 set grid ytics lc rgb '#dddddd' lw 1 dt 1
 # Legend inside at the top, in two columns, with head room kept
 # free above the data (offsets) so that it never hides a point.
-set key inside top left horizontal maxcols 2 reverse Left opaque nobox samplen 2.5 spacing 1.1 width 2
+set key inside top left horizontal maxcols 2 reverse Left noopaque nobox samplen 2.5 spacing 1.1 width 2
 set offsets 0, 0, graph 0.25, 0
 
 set title 'Time to removal' font ',14'

@@ -26,7 +26,7 @@ set tics nomirror out
 set grid ytics lc rgb '#dddddd' lw 1 dt 1
 # Legend inside at the top, in two columns, with head room kept
 # free above the data (offsets) so that it never hides a point.
-set key inside top left horizontal maxcols 2 reverse Left opaque nobox samplen 2.5 spacing 1.1 width 2
+set key inside top left horizontal maxcols 2 reverse Left noopaque nobox samplen 2.5 spacing 1.1 width 2
 set offsets 0, 0, graph 0.25, 0
 
 set title 'Countries with sufficient legislation against child sexual abuse material'."\n".'ICMEC, Model Legislation & Global Review, by edition' font ',14'
@@ -40,7 +40,7 @@ set label 9003 'Children (ICMEC) via IssueLab (2009; secondary); BiztechAfrica (
 set label 9004 'reporting ICMEC) (2016; secondary); RESPECT.international (summarising ICMEC) (2018; secondary); Brave Movement (2006,' at character 1, character 4 left font ',9' tc rgb '#333333'
 set label 9005 '2023; claim, unverified; claim, matches the cited source).' at character 1, character 3 left font ',9' tc rgb '#333333'
 set label 9006 'Every value with its source, quote and type: icmec-legislation.md' at character 1, character 2 left font ',9' tc rgb '#333333'
-set label 8999 'Data: datasets/published/icmec_csam_legislation.csv, claims_to_check.csv · published aggregates · drawn 2026-01-01 with mnrstat' at character 1, character 1 left font ',9' tc rgb '#555555'
+set label 8999 'Data: icmec_csam_legislation.csv, claims_to_check.csv (datasets/published) · drawn 2026-01-01 with mnrstat' at character 1, character 1 left font ',9' tc rgb '#555555'
 
 $layer1 << EOD
 # year value source (1 primary, 2 secondary, 3 transcription, 4 unverified claim, 5 confirmed claim)
@@ -62,7 +62,7 @@ EOD
 set xrange [2005:2024]
 set xtics 2
 set mxtics 2
-set key inside top left vertical
+set key inside top left vertical maxcols 1 noopaque
 set yrange [0:*]
 set style fill solid 0.9 border lc rgb 'white'
 set boxwidth 0.75
