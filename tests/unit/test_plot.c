@@ -320,6 +320,23 @@ static const struct {
 
 /* ---- golden scripts ------------------------------------------------------ */
 
+/* plots/<kind>.gp, the shipped examples, are the same scripts: they cannot
+ * drift from what the library writes. */
+static void check_example(const char *name, const char *script)
+{
+	char path[512];
+	char *have;
+
+	snprintf(path, sizeof(path), "%s/plots/%s.gp", MNR_SOURCE_DIR, name);
+	have = slurp(path, NULL);
+	if (!have)
+		fail_msg("missing example %s", path);
+	if (strcmp(have, script) != 0)
+		fail_msg("%s differs from the library's output (copy the golden)",
+			 path);
+	free(have);
+}
+
 static void test_golden_scripts(void **state)
 {
 	size_t i;
@@ -329,6 +346,8 @@ static void test_golden_scripts(void **state)
 		char *s = kinds[i].fn();
 
 		check_golden(kinds[i].name, s);
+		if (!getenv("MNR_UPDATE_GOLDEN"))
+			check_example(kinds[i].name, s);
 		mnr_plot_script_free(s);
 	}
 }
