@@ -1,0 +1,2 @@
+#!/bin/sh
+test ! -e "$TMP/panel.csv"
