@@ -254,6 +254,8 @@ static void print_text(const struct out *o)
 			cell[i][1]);
 	fputc('\n', o->fp);
 	estimates_text(o, "");
+	fputs("\nA before/after comparison ignores trend and seasonality; "
+	      "'mnrstat its' models them.\n", o->fp);
 	if (o->note || o->r->warnings) {
 		fputs("\nWarnings:\n", o->fp);
 		warnings_text(o, "  - ");
@@ -276,6 +278,8 @@ static void print_md(const struct out *o)
 			cell[i][1]);
 	fputc('\n', o->fp);
 	estimates_text(o, "- ");
+	fputs("\nA before/after comparison ignores trend and seasonality; "
+	      "`mnrstat its` models them.\n", o->fp);
 	if (o->note || o->r->warnings) {
 		fputs("\n**Warnings**\n\n", o->fp);
 		warnings_text(o, "- ");

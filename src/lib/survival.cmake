@@ -9,4 +9,5 @@ mnr_add_module(survival
 
 # CLI handlers of this area (rows in src/cli/commands.c are the lead's).
 set_property(GLOBAL APPEND PROPERTY MNR_CLI_SOURCES
+  ${PROJECT_SOURCE_DIR}/src/cli/cmd_compare.c
   ${PROJECT_SOURCE_DIR}/src/cli/cmd_removal.c)
