@@ -187,6 +187,8 @@ struct check {
 	char *key;
 	size_t key_len, key_alloc;
 	unsigned long long row_schema; /* schema findings in the current row */
+	int rep_ok;               /* reported_at of the current row parsed */
+	int64_t rep;              /* its UTC time */
 };
 
 /* Position order: line, then column. */
@@ -511,29 +513,46 @@ static void scan_identifiers(struct check *ck, const struct mnr_csv_row *row)
 		size_t n = row->len[i];
 		unsigned char fl = i < ck->ncols ? ck->colflag[i] : 0;
 
+		size_t k, digits = 0, dots = 0, colons = 0;
+		int at = 0, slash = 0;
+
 		if (!n)
 			continue;
-		if (mnr_check_has_email(s, n))
+		/*
+		 * One cheap pass decides which detectors can match at all:
+		 * most fields are short codes, dates and enumeration words.
+		 */
+		for (k = 0; k < n; k++) {
+			unsigned char c = (unsigned char)s[k];
+
+			digits += c >= '0' && c <= '9';
+			dots += c == '.';
+			colons += c == ':';
+			at |= c == '@';
+			slash |= c == '/';
+		}
+		if (at && mnr_check_has_email(s, n))
 			add_field(ck, row, i, "identifier-email", MNR_CHECK_ERROR,
 				  "column %zu: value contains an e-mail address",
 				  i + 1);
-		if (mnr_check_has_url(s, n))
+		if ((slash || dots) && mnr_check_has_url(s, n))
 			add_field(ck, row, i, "identifier-url", MNR_CHECK_ERROR,
 				  "column %zu: value contains a URL", i + 1);
-		if (mnr_check_has_ipv4(s, n))
+		if (dots >= 3 && digits >= 4 && mnr_check_has_ipv4(s, n))
 			add_field(ck, row, i, "identifier-ipv4", MNR_CHECK_ERROR,
 				  "column %zu: value contains an IPv4 address",
 				  i + 1);
-		if (mnr_check_has_ipv6(s, n))
+		if (colons >= 2 && mnr_check_has_ipv6(s, n))
 			add_field(ck, row, i, "identifier-ipv6", MNR_CHECK_ERROR,
 				  "column %zu: value contains an IPv6 address",
 				  i + 1);
-		if (!(fl & COL_ID) &&
+		if (digits >= 7 && !(fl & COL_ID) &&
 		    mnr_check_has_phone(s, n, !(fl & COL_KNOWN)))
 			add_field(ck, row, i, "identifier-phone", MNR_CHECK_ERROR,
 				  "column %zu: value contains a phone number",
 				  i + 1);
-		if ((fl & COL_AGE) && mnr_check_has_full_date(s, n))
+		if ((fl & COL_AGE) && digits >= 6 &&
+		    mnr_check_has_full_date(s, n))
 			add_field(ck, row, i, "identifier-birth-date",
 				  MNR_CHECK_ERROR,
 				  "column %zu: an age or birth field holds a full date",
@@ -550,11 +569,13 @@ static void check_enum(struct check *ck, const struct mnr_csv_row *row,
 	struct mnr_error e;
 	int v;
 
-	if (col < 0 || row->len[col] == 0)
+	if (col < 0 || row->len[col] == 0 ||
+	    !mnr_parse_enum(row->field[col], row->len[col], names, n, &v, NULL))
 		return;
+	/* Only a failure is parsed again, for the message (see case_row). */
 	mnr_error_clear(&e);
-	if (mnr_parse_enum(row->field[col], row->len[col], names, n, &v, &e))
-		add_parser(ck, row, col, mnr_case_col_names[which], &e);
+	mnr_parse_enum(row->field[col], row->len[col], names, n, &v, &e);
+	add_parser(ck, row, col, mnr_case_col_names[which], &e);
 }
 
 /* Parse an optional date-time column; 1 when present and valid. */
@@ -566,12 +587,12 @@ static int check_time(struct check *ck, const struct mnr_csv_row *row,
 
 	if (col < 0 || row->len[col] == 0)
 		return 0;
+	if (!mnr_parse_datetime(row->field[col], row->len[col], t, NULL, NULL))
+		return 1;
 	mnr_error_clear(&e);
-	if (mnr_parse_datetime(row->field[col], row->len[col], t, NULL, &e)) {
-		add_parser(ck, row, col, mnr_case_col_names[which], &e);
-		return 0;
-	}
-	return 1;
+	mnr_parse_datetime(row->field[col], row->len[col], t, NULL, &e);
+	add_parser(ck, row, col, mnr_case_col_names[which], &e);
+	return 0;
 }
 
 static void case_row(struct check *ck, const struct mnr_csv_row *row)
@@ -582,9 +603,16 @@ static void case_row(struct check *ck, const struct mnr_csv_row *row)
 	int has_rep, has_rem, has_clo;
 	long k = ix[MNR_CASE_COUNTRY];
 
-	mnr_error_clear(&e);
-	if (mnr_parse_country(row->field[k], row->len[k], &e))
+	/*
+	 * Parsers run first without an error record: clearing one per field
+	 * costs more than the parse.  Only a failure is parsed again to get
+	 * its message and rule.
+	 */
+	if (!mnr_country_valid(row->field[k], row->len[k])) {
+		mnr_error_clear(&e);
+		mnr_parse_country(row->field[k], row->len[k], &e);
 		add_parser(ck, row, k, "country", &e);
+	}
 	k = ix[MNR_CASE_REPORTED];
 	if (row->len[k] == 0) {
 		ck->row_schema++;
@@ -592,6 +620,8 @@ static void case_row(struct check *ck, const struct mnr_csv_row *row)
 			  "reported_at: empty");
 	}
 	has_rep = check_time(ck, row, MNR_CASE_REPORTED, &rep);
+	ck->rep_ok = has_rep;
+	ck->rep = rep;
 	has_rem = check_time(ck, row, MNR_CASE_REMOVED, &rem);
 	has_clo = check_time(ck, row, MNR_CASE_CLOSED, &clo);
 	if (has_rep && has_rem && rem < rep) {
@@ -626,22 +656,30 @@ static void case_row(struct check *ck, const struct mnr_csv_row *row)
 	if (!ck->row_schema) {
 		struct mnr_case c;
 
-		mnr_error_clear(&e);
-		if (mnr_case_parse(&ck->cs, row, &c, &e))
+		if (mnr_case_parse(&ck->cs, row, &c, NULL)) {
+			mnr_error_clear(&e);
+			mnr_case_parse(&ck->cs, row, &c, &e);
 			add_error(ck, &e, MNR_CHECK_ERROR);
+		}
 	}
 }
 
-static int key_put(struct check *ck, const char *s, size_t n)
+/*
+ * Append one component to the group key: a tag byte, the length, the
+ * bytes.  The tag keeps a month index apart from raw text of the same
+ * bytes.
+ */
+static int key_put(struct check *ck, char tag, const char *s, size_t n)
 {
 	uint32_t l = (uint32_t)n;
 
 	if (mnr__grow((void **)&ck->key, &ck->key_alloc,
-		      ck->key_len + n + sizeof(l), 1))
+		      ck->key_len + n + sizeof(l) + 1, 1))
 		return -1;
-	memcpy(ck->key + ck->key_len, &l, sizeof(l));
-	memcpy(ck->key + ck->key_len + sizeof(l), s, n);
-	ck->key_len += n + sizeof(l);
+	ck->key[ck->key_len] = tag;
+	memcpy(ck->key + ck->key_len + 1, &l, sizeof(l));
+	memcpy(ck->key + ck->key_len + 1 + sizeof(l), s, n);
+	ck->key_len += n + sizeof(l) + 1;
 	return 0;
 }
 
@@ -653,22 +691,20 @@ static int count_group(struct check *ck, const struct mnr_csv_row *row)
 	ck->key_len = 0;
 	for (i = 0; i < ck->nqi; i++) {
 		long c = ck->qi_col[i];
-		const char *s = row->field[c];
-		size_t n = row->len[c];
-		char buf[16];
+		int st;
 
-		if (ck->qi_month[i] && n) {
-			struct mnr_error e;
-			int64_t t;
+		/*
+		 * The month of reported_at (parsed by case_row); a value that
+		 * does not parse groups by its text.
+		 */
+		if (ck->qi_month[i] && ck->rep_ok) {
+			int m = mnr_month_of(ck->rep);
 
-			mnr_error_clear(&e);
-			if (!mnr_parse_datetime(s, n, &t, NULL, &e)) {
-				mnr_month_format(mnr_month_of(t), buf, sizeof(buf));
-				s = buf;
-				n = strlen(buf);
-			}
+			st = key_put(ck, 'M', (const char *)&m, sizeof(m));
+		} else {
+			st = key_put(ck, 'T', row->field[c], row->len[c]);
 		}
-		if (key_put(ck, s, n))
+		if (st)
 			return -1;
 	}
 	if (gtable_get(&ck->groups, ck->key, ck->key_len, &g))
@@ -737,9 +773,10 @@ static int panel_row(struct check *ck, const struct mnr_csv_row *row)
 		struct group *g;
 
 		ck->key_len = 0;
-		if (key_put(ck, row->field[ix[P_COUNTRY]], 3) ||
-		    key_put(ck, (const char *)&month, sizeof(month)) ||
-		    key_put(ck, row->field[ix[P_METRIC]], row->len[ix[P_METRIC]]) ||
+		if (key_put(ck, 'T', row->field[ix[P_COUNTRY]], 3) ||
+		    key_put(ck, 'M', (const char *)&month, sizeof(month)) ||
+		    key_put(ck, 'T', row->field[ix[P_METRIC]],
+			    row->len[ix[P_METRIC]]) ||
 		    gtable_get(&ck->cells, ck->key, ck->key_len, &g))
 			return -1;
 		if (g->count++)

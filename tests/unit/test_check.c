@@ -536,6 +536,7 @@ static void test_check_header_problems(void **state)
 	struct mnr_check_options o;
 	struct mnr_colmap map;
 	static const char *const qi[] = { "country", "region" };
+	static const char *const qi_month[] = { "month" };
 
 	(void)state;
 	r = chk("country,reported_at,country\nGBR,2020-01-01,GBR\n", NULL);
@@ -599,6 +600,20 @@ static void test_check_header_problems(void **state)
 	r = chk("country,reported_at\nGBR,2020-01-01\nGBR,2020-02-01\n", &o);
 	assert_int_equal(r->kanon.groups, 1);
 	assert_int_equal(r->kanon.smallest, 2);
+	mnr_check_result_free(r);
+
+	/*
+	 * Month of reported_at: two January date-times share a group; an
+	 * unparsable "2020-01" groups by its text, apart from January.
+	 */
+	o.qi = qi_month;
+	o.nqi = 1;
+	r = chk("country,reported_at\nGBR,2020-01-01\nGBR,2020-01-31T23:00-02:00\n"
+		"GBR,2020-01-31T23:00Z\nGBR,2020-01\n", &o);
+	assert_int_equal(r->kanon.groups, 3);
+	assert_int_equal(r->kanon.smallest, 1);
+	assert_int_equal(r->kanon.groups_below_k, 3);
+	assert_int_equal(r->kanon.rows_below_k, 4);
 	mnr_check_result_free(r);
 }
 
