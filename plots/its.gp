@@ -84,4 +84,4 @@ plot $fit using 1:4:5 with filledcurves fc rgb skyblue fs transparent solid 0.35
      $fit using 1:($6 == 0 ? $2 : NaN) with lines lt 1 lw 2.5 title 'fitted before', \
      $fit using 1:($6 > 0 ? $2 : NaN) with lines lt 2 lw 2.5 title 'fitted after', \
      $observed using 1:2 with points pt 7 ps 0.7 lc rgb black title 'observed', \
-     keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 noborder title 'month without data'
+     keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 border lc rgb grey title 'month without data'

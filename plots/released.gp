@@ -64,4 +64,4 @@ set object 2 rect from (strptime('%Y-%m','2020-05') - 15*86400), graph 0 to (str
 
 plot $series using 1:2:3:4 with yerrorbars lt 1 pt 7 ps 0.7 title 'exact interval of the noise', \
      $series using 1:2 with lines lt 1 lw 1.5 title 'ALB', \
-     keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 noborder title 'month without data'
+     keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 border lc rgb grey title 'month without data'

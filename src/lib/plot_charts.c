@@ -162,7 +162,7 @@ static int any_missing(const unsigned char *m, size_t n)
 }
 
 static const char *missing_key =
-	"keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 noborder "
+	"keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 border lc rgb grey "
 	"title 'month without data'";
 
 /* ---- series and released series -------------------------------------- */

@@ -97,4 +97,4 @@ set label 1 ' intervention 2020-03' at (strptime('%Y-%m','2020-03') - 15*86400),
 set object 1 rect from (strptime('%Y-%m','2019-05') - 15*86400), graph 0 to (strptime('%Y-%m','2019-08') - 15*86400), graph 1 behind fc rgb '#e8e8e8' fs solid 1.0 noborder
 
 plot $series using 1:2 with linespoints lt 1 lw 1.5 ps 0.6 title 'ALB', \
-     keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 noborder title 'month without data'
+     keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 border lc rgb grey title 'month without data'

@@ -63,4 +63,4 @@ set object 1 rect from (strptime('%Y-%m','2020-03') - 15*86400), graph 0 to (str
 set object 2 rect from (strptime('%Y-%m','2020-05') - 15*86400), graph 0 to (strptime('%Y-%m','2020-06') - 15*86400), graph 1 behind fc rgb '#e8e8e8' fs solid 1.0 noborder
 
 plot $series using 1:2 with linespoints lt 1 lw 1.5 ps 0.6 title 'ALB', \
-     keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 noborder title 'month without data'
+     keyentry with boxes fc rgb '#e8e8e8' fs solid 1.0 border lc rgb grey title 'month without data'
