@@ -177,6 +177,24 @@ static json_t *jint(unsigned long long v)
 	return json_integer((json_int_t)v);
 }
 
+/*
+ * A JSON string; jansson refuses text that is not UTF-8 (a file name can
+ * be anything), so such bytes become '?' rather than losing the member.
+ */
+static json_t *jstr(const char *s)
+{
+	json_t *v = json_string(s);
+	char buf[1024];
+	size_t i;
+
+	if (v)
+		return v;
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+	buf[i] = '\0';
+	return json_string(buf);
+}
+
 static json_t *build_json(const struct mnr_check_result *r)
 {
 	const struct mnr_check_kanon *ka = &r->kanon;
@@ -189,7 +207,7 @@ static json_t *build_json(const struct mnr_check_result *r)
 		json_decref(kan);
 		return NULL;
 	}
-	json_object_set_new(root, "file", json_string(r->path));
+	json_object_set_new(root, "file", jstr(r->path));
 	json_object_set_new(root, "schema",
 			    json_string(mnr_check_schema_name(r->schema)));
 	json_object_set_new(root, "schema_detected",

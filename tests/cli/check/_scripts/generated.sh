@@ -4,6 +4,7 @@
 #   huge_record  a record of 20 fields, 17 of them 62000 bytes (limit 1 MiB)
 #   many_rows    every problem counted over 200000 rows, 5 positions kept,
 #                and peak memory the same for 20000 and 200000 rows
+#   json_path    a file name that is not UTF-8, in the JSON summary
 # Each asserts the exit status, the exact stderr (FILE:LINE:COLUMN and
 # rule) and that the value is not echoed.
 # Usage: generated.sh MNRSTAT WHAT
@@ -87,6 +88,15 @@ many_rows)
 	[ $((big - small)) -le 2048 ] ||
 		fail "peak memory grew from $small KiB to $big KiB"
 	echo "peak RSS: $small KiB (20000 rows), $big KiB (200000 rows)"
+	;;
+json_path)
+	# A file name that is not UTF-8 still yields valid JSON naming it.
+	f=$(printf '%s/caf\351.csv' "$TMP")
+	printf 'country,reported_at\nGBR,2020-01-01\n' > "$f"
+	"$M" check --k 1 --format json "$f" > "$TMP/out" 2> "$TMP/err"
+	[ $? = 0 ] || fail "exit status, want 0"
+	grep -q "^  \"file\": \"$TMP/caf?.csv\",\$" "$TMP/out" || fail "file member"
+	[ -s "$TMP/err" ] && fail "unexpected stderr"
 	;;
 *)
 	fail "unknown test $WHAT"
