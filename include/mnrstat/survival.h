@@ -122,7 +122,8 @@ const char *mnr_surv_ci_name(enum mnr_surv_ci ci);
  * when report i was removed at time[i], zero when it was censored there.
  * Fills *out (caller owns; free with mnr_surv_tab_free).  n may be 0 (empty
  * table).  Returns MNR_OK, MNR_EINVAL (NULL pointers), MNR_EDATA (a time
- * negative or not finite; err names the index, never the value) or
+ * negative or not finite; err names its 1-based position, never the
+ * value) or
  * MNR_ENOMEM.  On error *out is empty.
  */
 int mnr_surv_tabulate(const double *time, const int *event, size_t n,

@@ -46,13 +46,16 @@ static const char help_text[] =
 	"  --source LIST          only these sources (comma-separated: hotline,\n"
 	"                         helpline, police, industry, other); default all\n"
 	"  --format F             text (default), csv, json or md\n"
+	"  --curves FILE          also write both Kaplan-Meier curves as CSV\n"
+	"                         (group,time,surv,lower,upper,censored,n_risk,\n"
+	"                         n_event,std_err), ready for 'mnrstat plot km'\n"
 	"  --col NAME=HEADER      read column NAME from HEADER (repeatable)\n"
 	"  -o, --output FILE      write here instead of standard output\n"
 	"  -h, --help             show this help\n";
 
 enum {
 	OPT_COUNTRY = 256, OPT_INTERVENTION, OPT_CI, OPT_LEVEL, OPT_HORIZON,
-	OPT_AS_OF, OPT_SOURCE, OPT_FORMAT, OPT_COL
+	OPT_AS_OF, OPT_SOURCE, OPT_FORMAT, OPT_COL, OPT_CURVES
 };
 
 /* Everything the printers need. */
@@ -399,6 +402,36 @@ static int print_json(const struct out *o)
 	return rc;
 }
 
+/* Both curves in the CSV form 'mnrstat plot km' reads; full precision. */
+static void print_curves(FILE *fp, const struct mnr_surv_km km[2])
+{
+	static const char *const label[2] = { "before", "after" };
+	size_t k, i;
+
+	fputs("group,time,surv,lower,upper,censored,n_risk,n_event,std_err\n",
+	      fp);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < km[k].n; i++) {
+			fprintf(fp, "%s,", label[k]);
+			csv_num(fp, km[k].time[i]);
+			fputc(',', fp);
+			csv_num(fp, km[k].surv[i]);
+			fputc(',', fp);
+			csv_num(fp, km[k].lower[i]);
+			fputc(',', fp);
+			csv_num(fp, km[k].upper[i]);
+			fputc(',', fp);
+			csv_num(fp, km[k].n_censor[i]);
+			fputc(',', fp);
+			csv_num(fp, km[k].n_risk[i]);
+			fputc(',', fp);
+			csv_num(fp, km[k].n_event[i]);
+			fputc(',', fp);
+			csv_num(fp, km[k].std_err[i]);
+			fputc('\n', fp);
+		}
+}
+
 /* Comma-separated source names to a bit mask; -1 on an unknown name. */
 static int parse_sources(char *list, unsigned *mask)
 {
@@ -450,6 +483,7 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "col", required_argument, NULL, OPT_COL },
+		{ "curves", required_argument, NULL, OPT_CURVES },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mnr_removal_options opt;
@@ -462,13 +496,17 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 	struct mnr_surv_data pre, post;
 	enum mnr_surv_ci ci = MNR_SURV_CI_LOG_LOG;
 	enum fmt fmt = FMT_TEXT;
-	const char *output = "-", *country = NULL;
+	const char *output = "-", *country = NULL, *curves = NULL;
+	struct mnr_surv_km km[2];
+	struct mnr_outfile cf;
 	double level = 0.95, horizon = 168.0;
-	int c, rc, month = -1;
+	int c, rc, month = -1, status;
 
 	memset(&opt, 0, sizeof(opt));
 	memset(&map, 0, sizeof(map));
 	memset(&of, 0, sizeof(of));
+	memset(&cf, 0, sizeof(cf));
+	memset(km, 0, sizeof(km));
 	cli_getopt_reset(argv, SUB);
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		switch (c) {
@@ -536,6 +574,9 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 			if ((rc = cli_colmap_add(&map, optarg, SUB)) != 0)
 				return rc;
 			break;
+		case OPT_CURVES:
+			curves = optarg;
+			break;
 		default:
 			return cli_usage_error(SUB, "unknown option");
 		}
@@ -547,6 +588,8 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 				       ? "missing operand" : "too many operands");
 	if (!country)
 		return cli_usage_error(SUB, "--country is required");
+	if (curves && strcmp(curves, "-") == 0)
+		return cli_usage_error(SUB, "--curves wants a file name");
 	if (month < 0)
 		return cli_usage_error(SUB, "--intervention is required");
 
@@ -559,7 +602,7 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 		return cli_report(SUB, &err, ctx);
 	pre = mnr_surv_tab_data(&data.group[0]);
 	post = mnr_surv_tab_data(&data.group[1]);
-	rc = mnr_removal_analyse(&pre, &post, ci, level, horizon, &res, NULL,
+	rc = mnr_removal_analyse(&pre, &post, ci, level, horizon, &res, km,
 				 &err);
 	if (rc != MNR_OK) {
 		mnr_removal_data_release(&data);
@@ -581,9 +624,14 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 	snprintf(o.rmst_label, sizeof(o.rmst_label),
 		 "restricted mean hours (%g h)", horizon);
 	rc = mnr_outfile_open(&of, output, &err);
+	if (rc == MNR_OK && curves) {
+		rc = mnr_outfile_open(&cf, curves, &err);
+		if (rc != MNR_OK)
+			mnr_outfile_abort(&of);
+	}
 	if (rc != MNR_OK) {
-		mnr_removal_data_release(&data);
-		return cli_report(SUB, &err, ctx);
+		status = cli_report(SUB, &err, ctx);
+		goto out;
 	}
 	o.fp = of.fp;
 	switch (fmt) {
@@ -599,15 +647,26 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 	case FMT_JSON:
 		if (print_json(&o) != 0) {
 			mnr_outfile_abort(&of);
-			mnr_removal_data_release(&data);
-			return cli_error(SUB, CLI_EX_SOFTWARE,
-					 "cannot format JSON");
+			mnr_outfile_abort(&cf);
+			status = cli_error(SUB, CLI_EX_SOFTWARE,
+					   "cannot format JSON");
+			goto out;
 		}
 		break;
 	}
-	mnr_removal_data_release(&data);
+	if (curves)
+		print_curves(cf.fp, km);
+	/* Both files appear, or neither. */
+	if (curves && (rc = mnr_outfile_commit(&cf, &err)) != MNR_OK) {
+		mnr_outfile_abort(&of);
+		status = cli_report(SUB, &err, ctx);
+		goto out;
+	}
 	rc = mnr_outfile_commit(&of, &err);
-	if (rc != MNR_OK)
-		return cli_report(SUB, &err, ctx);
-	return CLI_EX_OK;
+	status = rc == MNR_OK ? CLI_EX_OK : cli_report(SUB, &err, ctx);
+out:
+	mnr_surv_km_free(&km[0]);
+	mnr_surv_km_free(&km[1]);
+	mnr_removal_data_release(&data);
+	return status;
 }
