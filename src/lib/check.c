@@ -405,9 +405,10 @@ static void setup_kanon(struct check *ck, const struct mnr_csv_row *h)
 		if (c < 0) {
 			if (!ck->opt->qi)
 				continue; /* an optional default column */
+			/* The name comes from the options, not from the data. */
 			add(ck, "missing-column", MNR_CHECK_ERROR, h->line, 0, 0,
-			    "quasi-identifier %zu (--qi) is not a column of the file",
-			    i + 1);
+			    "quasi-identifier '%.64s' is not a column of the file",
+			    names[i]);
 			ka->why_not = "a quasi-identifier column is missing";
 			return;
 		}
