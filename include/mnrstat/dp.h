@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mnrstat/csv.h"
 #include "mnrstat/error.h"
 
 /* ---- Exact non-negative rationals ------------------------------------- */
@@ -281,6 +282,65 @@ int mnr_dp_variance(const struct mnr_dp_noise *noise, double *var,
 int mnr_dp_interval(const struct mnr_dp_noise *noise, double level,
 		    uint64_t *halfwidth, double *coverage,
 		    struct mnr_error *err);
+
+/* ---- Contribution bounding (issue 4, item 3) --------------------------- */
+
+struct mnr_dp_bound_stats {
+	uint64_t rows;     /* rows offered */
+	uint64_t kept;     /* rows counted after bounding */
+	uint64_t dropped;  /* rows dropped by the bounds */
+	uint64_t units;    /* distinct privacy units */
+};
+
+/*
+ * Bound each privacy unit's contribution and count what is kept: row i
+ * belongs to unit keys[i] and cell cells[i] (< ncells).  For each unit, its
+ * distinct cells are taken in increasing cell index and only the first
+ * max_cells are kept; in each kept cell at most max_per_cell of its rows
+ * count.  The excess is dropped; the rule depends only on the unit's own
+ * rows, so adding or removing one unit changes the counts by at most
+ * max_per_cell in at most max_cells cells (l1 = max_cells max_per_cell).
+ * counts (ncells, caller-zeroed) receives the kept rows; st may be NULL.
+ * MNR_OK, MNR_EINVAL (a cell out of range, zero bound), MNR_ENOMEM.
+ */
+int mnr_dp_bound_contributions(const uint64_t *keys, const uint32_t *cells,
+			       size_t n, uint64_t max_cells,
+			       uint64_t max_per_cell, size_t ncells,
+			       uint64_t *counts, struct mnr_dp_bound_stats *st,
+			       struct mnr_error *err);
+
+/* Reports per country and report month of a case file, bounded per unit. */
+struct mnr_dp_case_counts {
+	size_t ncountries;
+	char (*country)[4];      /* ISO alpha-3, sorted */
+	int from, to;            /* month indices of the period */
+	uint64_t *count;         /* [country * (to - from + 1) + (month - from)] */
+	int has_person;          /* the file has a person_id column */
+	uint64_t rows_without_person; /* rows with an empty person_id (own unit) */
+	uint64_t rows_outside;   /* rows whose report month is outside from..to */
+	struct mnr_dp_bound_stats stats;
+};
+
+/*
+ * Read case records (the schema of mnrstat/cases.h; map may be NULL) and
+ * count reports per (country, UTC month of reported_at) over from..to
+ * (month indices; -1 = the data's own first / last month), every cell of
+ * the grid present (zero when no report).  With a person_id column each
+ * person is one privacy unit bounded by max_cells and max_per_cell (see
+ * mnr_dp_bound_contributions; units are keyed by a 64-bit SHA-256 prefix
+ * of the token, and a collision only merges two units, which drops more);
+ * a row with an empty person_id is its own unit.  Without the column each
+ * row is its own unit and the bounds are met trivially (1 cell, 1 row).
+ * Caller owns *out on MNR_OK; release with mnr_dp_case_counts_release.
+ * Errors: MNR_ENOINPUT, MNR_EPARSE, MNR_EDATA (located; never a value),
+ * MNR_EINVAL (bounds 0, from > to), MNR_ENOMEM; *out empty on error.
+ */
+int mnr_dp_read_case_counts(const char *path, const struct mnr_colmap *map,
+			    int from, int to, uint64_t max_cells,
+			    uint64_t max_per_cell,
+			    struct mnr_dp_case_counts *out,
+			    struct mnr_error *err);
+void mnr_dp_case_counts_release(struct mnr_dp_case_counts *c);
 
 /* "discrete_laplace" / "discrete_gaussian" (static text), "unknown" otherwise. */
 const char *mnr_dp_mechanism_name(int kind);

@@ -8,6 +8,7 @@ mnr_add_module(dp
     src/lib/dp_sample.c
     src/lib/dp_account.c
     src/lib/ledger.c
+    src/lib/dp_bound.c
   DEPENDS mnr_base
   PRIVATE_LIBS PkgConfig::JANSSON m)
 

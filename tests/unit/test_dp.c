@@ -605,6 +605,158 @@ static void test_calibration(void **state)
 	assert_string_equal(mnr_dp_mechanism_name(0), "unknown");
 }
 
+
+/* ---- contribution bounding --------------------------------------------- */
+
+static void test_bound_contributions_rule(void **state)
+{
+	/* unit 1: 5 rows in cell 3, 2 in cell 1, 1 in cell 7; unit 2: 1 in cell 7 */
+	static const uint64_t keys[] = { 1, 1, 1, 1, 1, 1, 1, 1, 2 };
+	static const uint32_t cells[] = { 3, 3, 1, 3, 7, 3, 1, 3, 7 };
+	uint64_t counts[8] = { 0 };
+	struct mnr_dp_bound_stats st;
+
+	(void)state;
+	assert_int_equal(mnr_dp_bound_contributions(keys, cells, 9, 2, 2, 8, counts,
+						    &st, NULL), MNR_OK);
+	assert_int_equal(counts[1], 2);
+	assert_int_equal(counts[3], 2);
+	assert_int_equal(counts[7], 1);
+	assert_int_equal(counts[0] + counts[2] + counts[4] + counts[5] + counts[6], 0);
+	assert_int_equal(st.rows, 9);
+	assert_int_equal(st.kept, 5);
+	assert_int_equal(st.dropped, 4);
+	assert_int_equal(st.units, 2);
+	assert_int_equal(mnr_dp_bound_contributions(keys, cells, 9, 2, 2, 7, counts,
+						    NULL, NULL), MNR_EINVAL);
+	assert_int_equal(mnr_dp_bound_contributions(keys, cells, 9, 0, 2, 8, counts,
+						    NULL, NULL), MNR_EINVAL);
+}
+
+static void test_bound_contributions_sensitivity(void **state)
+{
+	/*
+	 * The property the manifest's sensitivity rests on: removing any one
+	 * unit changes the bounded counts in at most K cells by at most M each.
+	 */
+	enum { N = 3000, NC = 40, K = 3, M = 2 };
+	static uint64_t keys[N], k2[N];
+	static uint32_t cells[N], c2[N];
+	uint64_t full[NC], less[NC];
+	struct mnr_rng rng;
+	uint64_t unit;
+	int i;
+
+	(void)state;
+	mnr_rng_init_insecure(&rng, 99);
+	for (i = 0; i < N; i++) {
+		uint64_t a, b;
+
+		assert_int_equal(mnr_rng_uniform(&rng, 150, &a, NULL), MNR_OK);
+		assert_int_equal(mnr_rng_uniform(&rng, NC, &b, NULL), MNR_OK);
+		keys[i] = a;
+		cells[i] = (uint32_t)(a % 7 == 0 ? a % NC : b); /* some units pile on one cell */
+	}
+	memset(full, 0, sizeof(full));
+	assert_int_equal(mnr_dp_bound_contributions(keys, cells, N, K, M, NC, full,
+						    NULL, NULL), MNR_OK);
+	for (unit = 0; unit < 150; unit++) {
+		size_t n2 = 0;
+		uint64_t l1 = 0;
+		int changed = 0, c;
+
+		for (i = 0; i < N; i++)
+			if (keys[i] != unit) {
+				k2[n2] = keys[i];
+				c2[n2++] = cells[i];
+			}
+		memset(less, 0, sizeof(less));
+		assert_int_equal(mnr_dp_bound_contributions(k2, c2, n2, K, M, NC, less,
+							    NULL, NULL), MNR_OK);
+		for (c = 0; c < NC; c++) {
+			uint64_t d = full[c] - less[c];
+
+			assert_true(full[c] >= less[c]);
+			assert_true(d <= M);
+			changed += d != 0;
+			l1 += d;
+		}
+		assert_true(changed <= K);
+		assert_true(l1 <= (uint64_t)K * M);
+	}
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	fclose(f);
+}
+
+static void test_read_case_counts(void **state)
+{
+	char path[] = "/tmp/mnr_cases_XXXXXX";
+	struct mnr_dp_case_counts cc;
+	struct mnr_error err;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	/* person p1: 4 reports in ALB 2020-01, 1 in ALB 2020-03, 1 in BRA 2020-02 */
+	write_file(path,
+		   "country,reported_at,person_id\n"
+		   "ALB,2020-01-05,p1\nALB,2020-01-06,p1\nALB,2020-01-07,p1\n"
+		   "ALB,2020-01-08,p1\nALB,2020-03-01,p1\nBRA,2020-02-01,p1\n"
+		   "BRA,2020-02-02,p2\nBRA,2020-02-03,\nBRA,2020-02-03,\n");
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_dp_read_case_counts(path, NULL, -1, -1, 2, 2, &cc, &err),
+			 MNR_OK);
+	assert_int_equal(cc.ncountries, 2);
+	assert_string_equal(cc.country[0], "ALB");
+	assert_int_equal(cc.to - cc.from, 2);
+	assert_true(cc.has_person);
+	assert_int_equal(cc.rows_without_person, 2);
+	/* p1 keeps its first 2 cells in index order: ALB-01 (2 of 4), ALB-03 */
+	assert_int_equal(cc.count[0], 2);
+	assert_int_equal(cc.count[1], 0);
+	assert_int_equal(cc.count[2], 1);
+	assert_int_equal(cc.count[3], 0);
+	assert_int_equal(cc.count[4], 3);  /* p2 + two own-unit rows; p1's BRA row dropped */
+	assert_int_equal(cc.count[5], 0);
+	assert_int_equal(cc.stats.rows, 9);
+	assert_int_equal(cc.stats.dropped, 3);
+	assert_int_equal(cc.stats.units, 4);
+	mnr_dp_case_counts_release(&cc);
+	/* a narrower period leaves rows outside */
+	assert_int_equal(mnr_dp_read_case_counts(path, NULL, 24241, 24241, 2, 2, &cc,
+						 NULL), MNR_OK);
+	assert_int_equal(cc.rows_outside, 5); /* 2020-02 only: the four BRA rows */
+	mnr_dp_case_counts_release(&cc);
+
+	/* without person_id every row is its own unit: nothing dropped */
+	write_file(path, "country,reported_at\nALB,2020-01-05\nALB,2020-01-06\n"
+			 "ALB,2020-01-07\n");
+	assert_int_equal(mnr_dp_read_case_counts(path, NULL, -1, -1, 1, 1, &cc, NULL),
+			 MNR_OK);
+	assert_false(cc.has_person);
+	assert_int_equal(cc.count[0], 3);
+	assert_int_equal(cc.stats.dropped, 0);
+	mnr_dp_case_counts_release(&cc);
+
+	/* a bad row is located, without its value */
+	write_file(path, "country,reported_at\nALB,2020-01-05\nALB,not-a-date\n");
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_dp_read_case_counts(path, NULL, -1, -1, 1, 1, &cc, &err),
+			 MNR_EDATA);
+	assert_int_equal(err.line, 3);
+	assert_null(strstr(err.msg, "not-a-date"));
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +773,9 @@ int main(void)
 		cmocka_unit_test(test_interval_empirical_coverage),
 		cmocka_unit_test(test_theorem7_against_r),
 		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_bound_contributions_rule),
+		cmocka_unit_test(test_bound_contributions_sensitivity),
+		cmocka_unit_test(test_read_case_counts),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
