@@ -436,6 +436,12 @@ int mnr_plot_before_after_script(const struct mnr_plot_meta *meta,
 			     "with yerrorbars lt 2 lw 2 pt 5 ps 1.2 title ");
 		mnr__gp_quote(&b, t);
 	}
+	/* The estimates written beside their markers. */
+	mnr__gp_puts(&b, ", \\\n     $ba using ($1 - 0.12):2:(sprintf('%.3g', $2)) "
+		     "with labels right offset -1,0 font ',9' tc rgb blue notitle");
+	if (has_after)
+		mnr__gp_puts(&b, ", \\\n     $ba using ($1 + 0.12):5:(sprintf('%.3g', $5)) "
+			     "with labels left offset 1,0 font ',9' tc rgb vermillion notitle");
 	mnr__gp_puts(&b, "\n");
 	return mnr__gp_finish(&b, script, err);
 }

@@ -46,4 +46,6 @@ set yrange [0:*]
 set bars 2
 
 plot $ba using ($1 - 0.12):2:3:4 with yerrorbars lt 1 lw 2 pt 7 ps 1.2 title 'before (95% interval)', \
-     $ba using ($1 + 0.12):5:6:7 with yerrorbars lt 2 lw 2 pt 5 ps 1.2 title 'after (95% interval)'
+     $ba using ($1 + 0.12):5:6:7 with yerrorbars lt 2 lw 2 pt 5 ps 1.2 title 'after (95% interval)', \
+     $ba using ($1 - 0.12):2:(sprintf('%.3g', $2)) with labels right offset -1,0 font ',9' tc rgb blue notitle, \
+     $ba using ($1 + 0.12):5:(sprintf('%.3g', $5)) with labels left offset 1,0 font ',9' tc rgb vermillion notitle
