@@ -604,6 +604,65 @@ static void test_removal_analyse_edges(void **state)
 			    "are imprecise");
 }
 
+
+/*
+ * The example data's built-in effect (datasets/example/README.md): every
+ * removal-time quantile is multiplied by 0.6 from the adoption month, and
+ * not at all for never-adopters.  The ratio of Kaplan-Meier medians over
+ * hotline and industry reports must agree with it within 2.5 standard
+ * errors (log scale, each median's SE read off its log-log interval).
+ */
+static void test_removal_recovers_example_effect(void **state)
+{
+	static const struct {
+		const char *country;
+		int year, month;
+		double ratio;
+	} truth[] = {
+		{ "GBR", 2015, 6, 0.6 }, { "KEN", 2016, 9, 0.6 },
+		{ "ALB", 2017, 11, 0.6 }, { "PHL", 2018, 7, 0.6 },
+		{ "NAM", 2019, 10, 0.6 }, { "ISL", 2021, 1, 0.6 },
+		{ "BRA", 2018, 6, 1.0 }, { "POL", 2018, 6, 1.0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(truth) / sizeof(truth[0]); i++) {
+		struct mnr_removal_options opt;
+		struct mnr_removal_data d;
+		struct mnr_removal_result res;
+		struct mnr_surv_data g0, g1;
+		const struct mnr_surv_median *m0, *m1;
+		double se0, se1, z;
+
+		memset(&opt, 0, sizeof(opt));
+		opt.country = truth[i].country;
+		opt.intervention = truth[i].year * 12 + truth[i].month - 1;
+		opt.sources = (1u << MNR_SRC_HOTLINE) |
+			      (1u << MNR_SRC_INDUSTRY);
+		assert_int_equal(mnr_removal_read(MNR_SOURCE_DIR
+						  "/datasets/example/cases.csv",
+						  &opt, &d, NULL), MNR_OK);
+		g0 = mnr_surv_tab_data(&d.group[0]);
+		g1 = mnr_surv_tab_data(&d.group[1]);
+		assert_int_equal(mnr_removal_analyse(&g0, &g1,
+						     MNR_SURV_CI_LOG_LOG, 0.95,
+						     168, &res, NULL, NULL),
+				 MNR_OK);
+		m0 = &res.group[0].median;
+		m1 = &res.group[1].median;
+		se0 = (log(m0->upper) - log(m0->lower)) / (2 * 1.959964);
+		se1 = (log(m1->upper) - log(m1->lower)) / (2 * 1.959964);
+		z = (log(m1->median / m0->median) - log(truth[i].ratio)) /
+		    sqrt(se0 * se0 + se1 * se1);
+		print_message("%s median ratio %.3f (truth %.1f), z = %.2f\n",
+			      truth[i].country, m1->median / m0->median,
+			      truth[i].ratio, z);
+		assert_true(fabs(z) < 2.5);
+		mnr_removal_data_release(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_removal_read_errors),
 		cmocka_unit_test(test_removal_example_reference),
 		cmocka_unit_test(test_removal_analyse_edges),
+		cmocka_unit_test(test_removal_recovers_example_effect),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
