@@ -67,7 +67,7 @@ struct mnr_check_finding {
 	unsigned long line;    /* 1-based physical line */
 	unsigned long column;  /* 1-based byte column; 0 = whole line/row */
 	unsigned long field;   /* 1-based field number; 0 = none */
-	char msg[160];         /* names the column, never the value */
+	char msg[224];         /* names the column, never the value */
 };
 
 struct mnr_check_rule {

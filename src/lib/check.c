@@ -477,10 +477,16 @@ static int on_header(struct check *ck, const struct mnr_csv_row *h)
 			mark_known(ck, ck->idx, A_NCOL);
 		break;
 	default:
+		/* A one-column header holding tabs or semicolons: wrong
+		 * delimiter, the likeliest cause. */
 		add(ck, "schema-unknown", MNR_CHECK_ERROR, h->line, 0, 0,
 		    "header matches no schema (cases need reported_at; a panel "
 		    "country, month, metric, value; adoption country, "
-		    "mnr_start): use --schema or --col");
+		    "mnr_start): use --schema or --col%s",
+		    h->nfields == 1 && (memchr(h->field[0], '\t', h->len[0]) ||
+					memchr(h->field[0], ';', h->len[0]))
+		    ? "; tabs or semicolons in a one-column header: is the file "
+		      "comma-separated?" : "");
 		r->kanon.why_not = "no schema";
 		return MNR_OK;
 	}
