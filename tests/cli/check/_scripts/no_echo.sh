@@ -4,8 +4,8 @@
 # independent CSV reader (awk, RFC 4180 quotes and embedded newlines) and
 # searched for in stdout and stderr of check, in text and JSON, with the
 # default k and with --k 1.  Left out, because they legitimately appear in
-# messages: the header's column names, the brief's enumeration words (and
-# two fixed message words, NaN and inf), values
+# messages: the header's column names, the brief's enumeration words (also
+# with surrounding blanks, and two fixed message words, NaN and inf), values
 # shorter than 3 bytes and short digit strings (which coincide with counts
 # and positions).  The file's own path is removed from the output first.
 # Usage: no_echo.sh MNRSTAT SRC_DIR
@@ -69,7 +69,9 @@ for f in "$SRC"/tests/data/*.csv; do
 		n = split(enums, e, /[ \n]+/)
 		for (i = 1; i <= n; i++) skip[e[i]] = 1
 	}
-	length($0) >= 3 && !($0 in skip) && $0 !~ /^[0-9]{1,6}$/ && !seen[$0]++
+	{ t = $0; gsub(/^[ \t]+|[ \t]+$/, "", t) }
+	length($0) >= 3 && !($0 in skip) && !(t in skip) &&
+	    $0 !~ /^[0-9]{1,6}$/ && !seen[$0]++
 	' "$TMP/all.txt" > "$TMP/values.txt"
 	nv=$(wc -l < "$TMP/values.txt")
 	nvalues=$((nvalues + nv))
