@@ -23,6 +23,13 @@ const struct cli_command cli_commands[] = {
 	{ "merge", cmd_merge,
 	  "merge partial aggregates (from aggregate --partial) into the panel",
 	  "merge [OPTIONS] PARTIAL...", 1, -1, CLI_CMD_READS_INPUT },
+	{ "plot", cmd_plot,
+	  "draw a chart with gnuplot (series, multiples, its, released, before-after, event-study, km)",
+	  "plot KIND [OPTIONS] FILE --out PATH.svg|png", 2, 2,
+	  CLI_CMD_READS_INPUT | CLI_CMD_NEEDS_GNUPLOT },
+	{ "reproduce", cmd_reproduce,
+	  "redraw published figures from datasets/published/ with their sources",
+	  "reproduce [OPTIONS] [NAME|all|list]", 0, 1, CLI_CMD_NEEDS_GNUPLOT },
 };
 
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
