@@ -39,7 +39,8 @@
 cli_command_fn cmd_release;
 
 static const char help_text[] =
-	"\nAdd exact discrete noise to count metrics of a monthly panel and write\n"
+	"\nAdd exact discrete noise to count metrics of a monthly panel (or to\n"
+	"report counts of a case file, --cases) and write\n"
 	"the released panel (country,month,metric,value plus the noise law, its\n"
 	"variance and the exact interval for the true count) and a JSON\n"
 	"manifest.  Every release is first charged to the privacy-budget ledger;\n"
@@ -57,7 +58,13 @@ static const char help_text[] =
 	"  --budget-rho B         total budget in rho for this dataset and unit\n"
 	"  --budget-epsilon B     total budget in epsilon (pure DP releases only)\n"
 	"                         (needed on the first release; cannot change after)\n"
-	"  --metric NAME          count metric to release (repeatable; required)\n"
+	"  --cases                the input is case records: release reports per\n"
+	"                         country and month (reports_total), bounding each\n"
+	"                         person (person_id) to --max-cells cells (default 1)\n"
+	"                         and --max-per-cell records per cell (default 1);\n"
+	"                         without person_id each record is its own unit\n"
+	"  --metric NAME          count metric to release (repeatable; required\n"
+	"                         for a panel)\n"
 	"  --max-cells K          cells one privacy unit can affect (default: the\n"
 	"                         number of metrics, one month each)\n"
 	"  --max-per-cell M       amount one unit adds to a cell (default 1)\n"
@@ -83,12 +90,14 @@ enum {
 	OPT_LEDGER = 256, OPT_EPSILON, OPT_DELTA, OPT_RHO, OPT_BUDGET_RHO,
 	OPT_BUDGET_EPS, OPT_METRIC, OPT_MAX_CELLS, OPT_MAX_PER_CELL, OPT_UNIT,
 	OPT_FROM, OPT_TO, OPT_LEVEL, OPT_CLAMP, OPT_LABEL, OPT_SEED, OPT_COL,
-	OPT_MANIFEST
+	OPT_MANIFEST, OPT_CASES
 };
 
 struct cellv {
-	int country, metric, month;
-	int64_t released;     /* value + noise */
+	const char *country;  /* borrowed from the panel / case counts */
+	const char *metric;
+	int month;
+	int64_t released;     /* true value, then value + noise */
 };
 
 static int parse_rat(const char *s, const char *opt, struct mnr_rational *q)
@@ -164,6 +173,7 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 		{ "insecure-seed", required_argument, NULL, OPT_SEED },
 		{ "col", required_argument, NULL, OPT_COL },
 		{ "manifest", required_argument, NULL, OPT_MANIFEST },
+		{ "cases", no_argument, NULL, OPT_CASES },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ledger = NULL, *output = "-", *manifest = NULL, *unit = NULL;
@@ -173,7 +183,10 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 	size_t nmetric = 0, ncell = 0, i, k;
 	struct mnr_rational eps = { 0, 1 }, rho = { 0, 1 }, budget = { 0, 1 };
 	int budget_kind = 0, have_eps = 0, have_rho = 0, clamp = 0, insecure = 0;
-	int from = -1, to = -1, c, rc, exitc = CLI_EX_SOFTWARE;
+	int from = -1, to = -1, c, rc, exitc = CLI_EX_SOFTWARE, cases = 0;
+	int have_cc = 0;
+	size_t ncountries = 0;
+	struct mnr_dp_case_counts cc;
 	uint64_t max_cells = 0, max_per_cell = 0, seed = 0, l1, l2sq, linf, half;
 	double level = 0.95, delta = 0.0, eps_d = 0.0, var, coverage, delta_at = NAN;
 	struct mnr_colmap map;
@@ -191,6 +204,7 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 	json_t *man = NULL;
 
 	memset(&map, 0, sizeof(map));
+	memset(&cc, 0, sizeof(cc));
 	memset(&of, 0, sizeof(of));
 	memset(&mf, 0, sizeof(mf));
 	mnr_rng_init_secure(&rng);
@@ -291,6 +305,9 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 		case OPT_MANIFEST:
 			manifest = optarg;
 			break;
+		case OPT_CASES:
+			cases = 1;
+			break;
 		default:
 			return cli_usage_error(SUB, "unknown option");
 		}
@@ -300,6 +317,16 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 				       ? "missing operand" : "too many operands");
 	if (!ledger)
 		return cli_usage_error(SUB, "--ledger is required");
+	if (cases) {
+		if (nmetric > 1 || (nmetric && strcmp(metric_name[0], "reports_total")))
+			return cli_usage_error(SUB, "with --cases the released metric "
+					       "is reports_total");
+		if (unit)
+			return cli_usage_error(SUB, "with --cases the unit is person "
+					       "(person_id column) or row");
+		metric_name[0] = "reports_total";
+		nmetric = 1;
+	}
 	if (!nmetric)
 		return cli_usage_error(SUB, "give at least one --metric");
 	if (have_rho == have_eps)
@@ -317,13 +344,9 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 	if (!unit)
 		unit = (max_cells || max_per_cell) ? "person" : "row";
 	if (!max_cells)
-		max_cells = nmetric;
+		max_cells = cases ? 1 : nmetric;
 	if (!max_per_cell)
 		max_per_cell = 1;
-	/* sensitivities of the count vector (each unit: K cells, M per cell) */
-	l1 = max_cells * max_per_cell;
-	linf = max_per_cell;
-	l2sq = max_cells * max_per_cell * max_per_cell;
 	if (!manifest) {
 		size_t n = strlen(output) + sizeof(".manifest.json");
 
@@ -351,49 +374,62 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 #endif
 
 	mnr_error_clear(&err);
-	/* 1. calibrate */
-	if (have_rho) {
-		rc = mnr_dp_calibrate_gauss_rho(rho, l2sq, &noise, &err);
-	} else if (delta_s) {
-		eps_d = mnr_rational_to_double(eps);
-		rc = mnr_dp_calibrate_gauss_eps_delta(eps_d, delta, linf, max_cells,
-						      &noise, &err);
-		if (rc == MNR_OK)
-			rc = mnr_dp_gauss_rho(&noise, l2sq, &rho, &err);
-	} else {
-		rc = mnr_dp_calibrate_laplace(eps, l1, &noise, &err);
-	}
-	if (rc == MNR_OK)
-		rc = mnr_dp_variance(&noise, &var, &err);
-	if (rc == MNR_OK)
-		rc = mnr_dp_interval(&noise, level, &half, &coverage, &err);
-	if (rc == MNR_OK && noise.kind == MNR_DP_DGAUSS && delta_s)
-		rc = mnr_dp_gauss_delta(&noise, linf, max_cells, eps_d, &delta_at, &err);
-	if (rc != MNR_OK) {
-		exitc = cli_report(SUB, &err, ctx);
-		goto out;
-	}
-
-	/* 2. read, fingerprint and check the panel */
+	/* 1. fingerprint and read the input; build the public grid of true counts */
 	rc = mnr_sha256_file(argv[optind], fp, &err);
-	if (rc == MNR_OK)
-		rc = mnr_panel_read(argv[optind], map.n ? &map : NULL, &panel, &err);
 	if (rc != MNR_OK) {
 		exitc = cli_report(SUB, &err, ctx);
 		goto out;
 	}
 	mnr_sha256_hex(fp, fphex);
-	for (k = 0; k < nmetric; k++) {
-		metric_idx[k] = mnr_panel_metric_index(panel, metric_name[k]);
-		if (metric_idx[k] < 0) {
-			exitc = cli_error(SUB, CLI_EX_DATAERR, "%s: metric '%s' is not "
-					  "in the panel", argv[optind], metric_name[k]);
+	if (cases) {
+		size_t ci;
+		int m;
+
+		rc = mnr_dp_read_case_counts(argv[optind], map.n ? &map : NULL, from,
+					     to, max_cells, max_per_cell, &cc, &err);
+		if (rc != MNR_OK) {
+			exitc = cli_report(SUB, &err, ctx);
 			goto out;
 		}
-	}
-	{
+		have_cc = 1;
+		from = cc.from;
+		to = cc.to;
+		if (!cc.has_person)
+			max_cells = max_per_cell = 1;  /* a row is one report in one cell */
+		unit = cc.has_person ? "person" : "row";
+		ncountries = cc.ncountries;
+		ncell = ncountries * (size_t)(to - from + 1);
+		cells = calloc(ncell ? ncell : 1, sizeof(*cells));
+		if (!cells) {
+			exitc = cli_error(SUB, CLI_EX_SOFTWARE, "out of memory");
+			goto out;
+		}
+		for (ci = 0, i = 0; ci < ncountries; ci++)
+			for (m = from; m <= to; m++, i++) {
+				cells[i].country = cc.country[ci];
+				cells[i].metric = "reports_total";
+				cells[i].month = m;
+				cells[i].released = (int64_t)cc.count[i];
+			}
+	} else {
 		int lo = INT32_MAX, hi = -1;
+		size_t ci, j;
+		int m;
 
+		rc = mnr_panel_read(argv[optind], map.n ? &map : NULL, &panel, &err);
+		if (rc != MNR_OK) {
+			exitc = cli_report(SUB, &err, ctx);
+			goto out;
+		}
+		for (k = 0; k < nmetric; k++) {
+			metric_idx[k] = mnr_panel_metric_index(panel, metric_name[k]);
+			if (metric_idx[k] < 0) {
+				exitc = cli_error(SUB, CLI_EX_DATAERR, "%s: metric '%s' "
+						  "is not in the panel", argv[optind],
+						  metric_name[k]);
+				goto out;
+			}
+		}
 		for (i = 0; i < panel->n; i++) {
 			const struct mnr_panel_cell *pc = &panel->cell[i];
 			int sel = 0;
@@ -426,26 +462,20 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 					  "release", argv[optind]);
 			goto out;
 		}
-	}
-	ncell = panel->ncountries * nmetric * (size_t)(to - from + 1);
-	cells = calloc(ncell ? ncell : 1, sizeof(*cells));
-	if (!cells) {
-		exitc = cli_error(SUB, CLI_EX_SOFTWARE, "out of memory");
-		goto out;
-	}
-
-	/* 3. draw every noisy value into memory (the public grid, absent = 0) */
-	{
-		size_t j = 0, ci;
-		int m;
-
-		for (ci = 0; ci < panel->ncountries; ci++)
+		ncountries = panel->ncountries;
+		ncell = ncountries * nmetric * (size_t)(to - from + 1);
+		cells = calloc(ncell ? ncell : 1, sizeof(*cells));
+		if (!cells) {
+			exitc = cli_error(SUB, CLI_EX_SOFTWARE, "out of memory");
+			goto out;
+		}
+		/* the public grid: every country x month x metric, absent = 0 */
+		for (ci = 0, j = 0; ci < ncountries; ci++)
 			for (m = from; m <= to; m++)
 				for (k = 0; k < nmetric; k++, j++) {
-					cells[j].country = (int)ci;
+					cells[j].country = panel->country[ci];
 					cells[j].month = m;
-					cells[j].metric = (int)metric_idx[k];
-					cells[j].released = 0;
+					cells[j].metric = panel->metric[metric_idx[k]];
 				}
 		for (i = 0; i < panel->n; i++) {
 			const struct mnr_panel_cell *pc = &panel->cell[i];
@@ -461,17 +491,45 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 			     (size_t)(pc->month - from)) * nmetric + k;
 			cells[j].released = (int64_t)pc->value; /* exact: integer <= 2^53 */
 		}
-		for (j = 0; j < ncell; j++) {
-			rc = mnr_dp_release_value(&rng, &noise, cells[j].released,
-						  &cells[j].released, &err);
-			if (rc != MNR_OK) {
-				exitc = cli_report(SUB, &err, ctx);
-				goto out;
-			}
+	}
+
+	/* 2. sensitivities of the count vector (each unit: K cells, M per cell) */
+	l1 = max_cells * max_per_cell;
+	linf = max_per_cell;
+	l2sq = max_cells * max_per_cell * max_per_cell;
+
+	/* 3. calibrate */
+	if (have_rho) {
+		rc = mnr_dp_calibrate_gauss_rho(rho, l2sq, &noise, &err);
+	} else if (delta_s) {
+		eps_d = mnr_rational_to_double(eps);
+		rc = mnr_dp_calibrate_gauss_eps_delta(eps_d, delta, linf, max_cells,
+						      &noise, &err);
+	} else {
+		rc = mnr_dp_calibrate_laplace(eps, l1, &noise, &err);
+	}
+	if (rc == MNR_OK)
+		rc = mnr_dp_variance(&noise, &var, &err);
+	if (rc == MNR_OK)
+		rc = mnr_dp_interval(&noise, level, &half, &coverage, &err);
+	if (rc == MNR_OK && noise.kind == MNR_DP_DGAUSS && delta_s)
+		rc = mnr_dp_gauss_delta(&noise, linf, max_cells, eps_d, &delta_at, &err);
+	if (rc != MNR_OK) {
+		exitc = cli_report(SUB, &err, ctx);
+		goto out;
+	}
+
+	/* 4. draw every noisy value into memory; a failure spends nothing */
+	for (i = 0; i < ncell; i++) {
+		rc = mnr_dp_release_value(&rng, &noise, cells[i].released,
+					  &cells[i].released, &err);
+		if (rc != MNR_OK) {
+			exitc = cli_report(SUB, &err, ctx);
+			goto out;
 		}
 	}
 
-	/* 4. charge the ledger: durable before anything is visible */
+	/* 5. charge the ledger: durable before anything is visible */
 	memset(&req, 0, sizeof(req));
 	req.dataset = fphex;
 	req.unit = unit;
@@ -493,7 +551,7 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 		goto out;
 	}
 
-	/* 5. write the released panel and the manifest */
+	/* 6. write the released panel and the manifest */
 	rc = mnr_outfile_open(&of, output, &err);
 	if (rc == MNR_OK)
 		rc = mnr_outfile_open(&mf, manifest, &err);
@@ -515,8 +573,7 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 		}
 		mnr_month_format(cells[i].month, mbuf, sizeof(mbuf));
 		fprintf(of.fp, "%s,%s,%s,%lld,%s,%.17g,%lld,%lld,%g,%s\n",
-			panel->country[cells[i].country], mbuf,
-			panel->metric[cells[i].metric], (long long)v,
+			cells[i].country, mbuf, cells[i].metric, (long long)v,
 			mnr_dp_mechanism_name(noise.kind), var, (long long)lo,
 			(long long)hi, level, insecure ? "NOT PRIVATE" : "dp");
 	}
@@ -538,9 +595,30 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 		json_t *s = json_object();
 
 		json_object_set_new(s, "privacy_unit", json_string(unit));
-		json_object_set_new(s, "unit_note", json_string(strcmp(unit, "row") == 0
-			? "each case record is its own privacy unit"
+		json_object_set_new(s, "unit_note", json_string(
+			cases ? (cc.has_person
+				 ? "each person (person_id) is one privacy unit, bounded "
+				   "by this command to max_cells cells and max_per_cell "
+				   "records per cell (excess rows dropped)"
+				 : "no person_id column: each case record is its own "
+				   "privacy unit")
+			: strcmp(unit, "row") == 0
+			? "each case record is its own privacy unit (declared for the panel)"
 			: "contribution bounds declared for the panel, not enforced by release"));
+		if (cases) {
+			json_t *b = json_object();
+
+			json_object_set_new(b, "rows", json_integer((json_int_t)cc.stats.rows));
+			json_object_set_new(b, "rows_kept", json_integer((json_int_t)cc.stats.kept));
+			json_object_set_new(b, "rows_dropped",
+					    json_integer((json_int_t)cc.stats.dropped));
+			json_object_set_new(b, "units", json_integer((json_int_t)cc.stats.units));
+			json_object_set_new(b, "rows_without_person_id",
+					    json_integer((json_int_t)cc.rows_without_person));
+			json_object_set_new(b, "rows_outside_period",
+					    json_integer((json_int_t)cc.rows_outside));
+			json_object_set_new(s, "bounding", b);
+		}
 		json_object_set_new(s, "max_cells", json_integer((json_int_t)max_cells));
 		json_object_set_new(s, "max_per_cell", json_integer((json_int_t)max_per_cell));
 		json_object_set_new(s, "l1", json_integer((json_int_t)l1));
@@ -624,7 +702,7 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 			json_array_append_new(ms, json_string(metric_name[k]));
 		json_object_set_new(man, "metrics", ms);
 	}
-	json_object_set_new(man, "countries", json_integer((json_int_t)panel->ncountries));
+	json_object_set_new(man, "countries", json_integer((json_int_t)ncountries));
 	json_object_set_new(man, "cells_released", json_integer((json_int_t)ncell));
 	json_object_set_new(man, "grid_note", json_string(
 		"the full country x month grid is public; absent counts are 0 and noised"));
@@ -664,6 +742,15 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 			snprintf(b, sizeof(b), "?");
 		fprintf(stderr, "%s of %s\n", a, b);
 	}
+	if (cases && cc.has_person)
+		fprintf(stderr, "mnrstat release: privacy unit person: %llu of %llu "
+			"rows dropped by the bounds (%llu cells, %llu per cell)\n",
+			(unsigned long long)cc.stats.dropped,
+			(unsigned long long)cc.stats.rows,
+			(unsigned long long)max_cells, (unsigned long long)max_per_cell);
+	else if (cases)
+		fprintf(stderr, "mnrstat release: privacy unit row: no person_id "
+			"column, each case record is its own unit\n");
 	if (insecure)
 		fprintf(stderr, "mnrstat release: warning: this output is NOT PRIVATE\n");
 	exitc = CLI_EX_OK;
@@ -674,6 +761,8 @@ out:
 	free(cells);
 	free(manifest_alloc);
 	mnr_panel_free(panel);
+	if (have_cc)
+		mnr_dp_case_counts_release(&cc);
 	mnr_rng_wipe(&rng);
 	return exitc;
 }
