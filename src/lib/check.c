@@ -242,6 +242,9 @@ static int wants_position(struct check *ck, const char *rule,
 
 static void vadd(struct check *ck, const char *rule, int severity,
 		 unsigned long line, unsigned long column, unsigned long field,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+static void vadd(struct check *ck, const char *rule, int severity,
+		 unsigned long line, unsigned long column, unsigned long field,
 		 const char *fmt, va_list ap)
 {
 	struct mnr_check_rule *e = rule_slot(ck, rule, severity);
