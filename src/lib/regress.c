@@ -369,6 +369,68 @@ static int irls(struct work *wk, const double *X, const double *y,
 }
 
 /*
+ * d1 = psi(t + y) - psi(t) and d2 = psi1(t) - psi1(t + y).  For whole y
+ * below 512 the recurrence psi(x + 1) = psi(x) + 1/x gives them as finite
+ * sums (exact, and much cheaper than GSL's Hurwitz zeta); otherwise GSL.
+ */
+static void digamma_diff(double t, double y, double *d1, double *d2)
+{
+	if (y >= 0.0 && y < 512.0 && y == floor(y)) {
+		double a = 0.0, b = 0.0;
+		int j, m = (int)y;
+
+		for (j = 0; j < m; j++) {
+			double r = 1.0 / (t + (double)j);
+
+			a += r;
+			b += r * r;
+		}
+		*d1 = a;
+		*d2 = b;
+		return;
+	}
+	*d1 = gsl_sf_psi(t + y) - gsl_sf_psi(t);
+	*d2 = gsl_sf_psi_1(t) - gsl_sf_psi_1(t + y);
+}
+
+/* NB2 log-likelihood score in theta at fixed mu (MASS::theta.ml). */
+static double theta_score(const double *y, const double *eta, size_t n,
+			  double t)
+{
+	double score = 0.0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double mu = exp(eta[i]);
+
+		double d1, d2;
+
+		digamma_diff(t, y[i], &d1, &d2);
+		score += d1 + log(t) + 1.0 - log(t + mu) - (y[i] + t) / (mu + t);
+	}
+	return score;
+}
+
+/* 1/sqrt(observed information for theta at fixed mu), as glm.nb's SE.theta. */
+static double theta_info_se(const double *y, const double *eta, size_t n,
+			    double t)
+{
+	double info = 0.0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double mu = exp(eta[i]);
+
+		double d1, d2;
+
+		digamma_diff(t, y[i], &d1, &d2);
+		info += d2 - 1.0 / t + 2.0 / (mu + t) -
+			(y[i] + t) / ((mu + t) * (mu + t));
+	}
+	return info > 0.0 ? 1.0 / sqrt(info) : NAN;
+}
+
+/*
  * NB2 theta by maximum likelihood given mu: Newton on the profile score,
  * as MASS::theta.ml (Venables and Ripley 2002, sec. 7.4), started at the
  * moment estimate n / sum (y/mu - 1)^2 when *theta is not positive.
@@ -401,11 +463,12 @@ static void theta_ml(const double *y, const double *eta, size_t n,
 		for (i = 0; i < n; i++) {
 			double mu = exp(eta[i]);
 
-			score += gsl_sf_psi(t + y[i]) - gsl_sf_psi(t) +
-				 log(t) + 1.0 - log(t + mu) -
+			double d1, d2;
+
+			digamma_diff(t, y[i], &d1, &d2);
+			score += d1 + log(t) + 1.0 - log(t + mu) -
 				 (y[i] + t) / (mu + t);
-			info += -gsl_sf_psi_1(t + y[i]) + gsl_sf_psi_1(t) -
-				1.0 / t + 2.0 / (mu + t) -
+			info += d2 - 1.0 / t + 2.0 / (mu + t) -
 				(y[i] + t) / ((mu + t) * (mu + t));
 		}
 		del = score / info;
@@ -418,15 +481,8 @@ static void theta_ml(const double *y, const double *eta, size_t n,
 		if (fabs(del) <= tol * t)
 			break;
 	}
-	info = 0.0;
-	for (i = 0; i < n; i++) {
-		double mu = exp(eta[i]);
-
-		info += -gsl_sf_psi_1(t + y[i]) + gsl_sf_psi_1(t) - 1.0 / t +
-			2.0 / (mu + t) - (y[i] + t) / ((mu + t) * (mu + t));
-	}
 	*theta = t;
-	*se = info > 0.0 ? 1.0 / sqrt(info) : NAN;
+	*se = theta_info_se(y, eta, n, t);
 }
 
 /*
@@ -601,38 +657,73 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 		  beta_old, tol, max_iter, &dev, &it, &fit->aliased);
 	if (!rc && o->family == MNR_REG_NEGBIN) {
 		/*
-		 * MASS::glm.nb: alternate the IRLS fit for fixed theta and the
-		 * ML theta for fixed mu until both settle; the fixed point is
-		 * the joint maximum-likelihood estimate.
+		 * MASS::glm.nb alternates the IRLS fit for fixed theta with the
+		 * ML theta for fixed mu; the fixed point is the joint maximum-
+		 * likelihood estimate, but the alternation converges linearly
+		 * and crawls when theta is large.  We start with two such
+		 * steps and then solve the profile score g(u) = dl/dtheta at
+		 * (theta = e^u, mu-hat(theta)) = 0 by the secant method,
+		 * falling back to bisection once the root is bracketed: same
+		 * estimate, a few IRLS fits instead of hundreds.
 		 */
-		double th = 0.0, se = NAN, dev_prev = NAN;
+		double th = 0.0, se = NAN, ua, ub, ga, gb, lo = -INFINITY,
+		       hi = INFINITY, ucap = log(THETA_CAP);
 		int outer, capped = 0;
 
 		theta_ml(y, fit->eta, n, &th, &se, &capped, tol, max_iter);
-		for (outer = 0; outer < max_iter; outer++) {
-			double th_prev = th;
-
+		ua = log(th);
+		rc = irls(wk, X, y, offset, MNR_REG_NEGBIN, th, fit->eta,
+			  fit->beta, beta_old, tol, max_iter, &dev, &it,
+			  &fit->aliased);
+		ga = rc ? NAN : theta_score(y, fit->eta, n, th);
+		if (!rc && !capped) {
+			theta_ml(y, fit->eta, n, &th, &se, &capped, tol,
+				 max_iter);
+			ub = log(th);
 			rc = irls(wk, X, y, offset, MNR_REG_NEGBIN, th,
 				  fit->eta, fit->beta, beta_old, tol, max_iter,
 				  &dev, &it, &fit->aliased);
-			if (rc)
-				break;
-			if (capped)
-				break;
-			theta_ml(y, fit->eta, n, &th, &se, &capped, tol,
-				 max_iter);
-			if (fabs(th - th_prev) <= 1e-10 * th &&
-			    fabs(dev - dev_prev) <= 1e-12 * (fabs(dev) + 0.1))
-				break;
-			dev_prev = dev;
-		}
-		if (!rc && outer == max_iter)
-			rc = MNR_ENUMERIC;
-		if (!rc && !capped) {
-			/* Final IRLS at the final theta so mu and theta agree. */
-			rc = irls(wk, X, y, offset, MNR_REG_NEGBIN, th,
-				  fit->eta, fit->beta, beta_old, tol,
-				  max_iter, &dev, &it, &fit->aliased);
+			gb = rc ? NAN : theta_score(y, fit->eta, n, th);
+			for (outer = 0; !rc && !capped; outer++) {
+				double un;
+
+				/* The profile score falls as theta grows. */
+				if (gb > 0.0 && ub > lo)
+					lo = ub;
+				if (gb < 0.0 && ub < hi)
+					hi = ub;
+				if (gb == 0.0 || fabs(ub - ua) <= 1e-11 ||
+				    (isfinite(lo) && isfinite(hi) &&
+				     hi - lo <= 1e-11))
+					break;
+				if (outer == max_iter) {
+					rc = MNR_ENUMERIC;
+					break;
+				}
+				un = gb != ga ? ub - gb * (ub - ua) / (gb - ga)
+					      : ub + (gb > 0.0 ? 1.0 : -1.0);
+				if (isfinite(lo) && isfinite(hi)) {
+					if (!(un > lo && un < hi))
+						un = 0.5 * (lo + hi);
+				} else if (fabs(un - ub) > 2.0) {
+					un = ub + (un > ub ? 2.0 : -2.0);
+				}
+				if (un > ucap)
+					un = ucap;
+				ua = ub;
+				ga = gb;
+				ub = un;
+				th = exp(ub);
+				rc = irls(wk, X, y, offset, MNR_REG_NEGBIN, th,
+					  fit->eta, fit->beta, beta_old, tol,
+					  max_iter, &dev, &it, &fit->aliased);
+				if (rc)
+					break;
+				gb = theta_score(y, fit->eta, n, th);
+				if (ub >= ucap && gb > 0.0)
+					capped = 1;
+			}
+			se = theta_info_se(y, fit->eta, n, th);
 		}
 		theta = th;
 		fit->theta = th;
