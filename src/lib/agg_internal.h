@@ -108,5 +108,8 @@ int agg_options_equal(const struct mnr_agg_options *x,
 		      const struct mnr_agg_options *y);
 int agg_is_empty(const struct mnr_agg *a);
 int agg_prune(struct mnr_agg *a, struct mnr_error *err);
+/* mnr_agg_add with the report's UTC month already known. */
+int agg_add_at(struct mnr_agg *a, const struct mnr_case *c, int month,
+	       struct mnr_error *err);
 
 #endif

@@ -44,25 +44,16 @@ struct row_ctx {
 	struct mnr_case_schema schema;
 	int bound;
 	unsigned char valid[26 * 26 * 26]; /* 0 unknown, 1 valid, 2 invalid */
-	size_t enum_len[4][8];
+	int32_t mstart[300 * 12];          /* days of 1900-01.. month starts */
+	unsigned char mstart_ok[300 * 12];
 	struct mnr_error scratch;          /* code 0 while the fast path runs */
 	unsigned long long rows;
 };
 
 static void row_ctx_init(struct row_ctx *x, struct mnr_agg *a)
 {
-	size_t i;
-
 	memset(x, 0, sizeof(*x));
 	x->a = a;
-	for (i = 0; i < MNR_SRC_N; i++)
-		x->enum_len[0][i] = strlen(mnr_source_names[i]);
-	for (i = 0; i < MNR_OUT_N; i++)
-		x->enum_len[1][i] = strlen(mnr_outcome_names[i]);
-	for (i = 0; i < MNR_AGE_N; i++)
-		x->enum_len[2][i] = strlen(mnr_age_band_names[i]);
-	for (i = 0; i < MNR_YESNO_N; i++)
-		x->enum_len[3][i] = strlen(mnr_yesno_names[i]);
 }
 
 /*
@@ -71,47 +62,130 @@ static void row_ctx_init(struct row_ctx *x, struct mnr_agg *a)
  * 1 with *c filled exactly as mnr_case_parse would; for anything else it
  * returns 0 and the caller runs mnr_case_parse, which stays the one
  * authority on errors (a unit test compares the two on hostile rows).
- * It saves a 360-byte error clear per field and strlen per enumeration.
+ * Measured on 1M rows it halves the aggregator's own time: the date-times
+ * of the common shapes are read without the general parser, the month of
+ * a report comes from its text, and enumerations are matched by length.
  */
-static int enum_fast(const struct mnr_csv_row *row, long col,
-		     const char *const *names, const size_t *lens, int n,
-		     int dflt, int *out)
-{
-	const char *s;
-	size_t len;
-	int i;
 
-	if (col < 0 || row->len[col] == 0) {
-		*out = dflt;
+/* Two decimal digits, or -1. */
+static int dd(const char *s)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return -1;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/*
+ * "YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ" or "YYYY-MM-DDThh:mm:ss+hh:mm"
+ * (or -hh:mm) with every range rule of mnr_parse_datetime; anything else
+ * returns 0 for the general parser.  *month is the UTC month index.
+ */
+static int datetime_fast(struct row_ctx *x, const char *s, size_t len,
+			 int64_t *utc, int *month)
+{
+	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+				     30, 31 };
+	int yh, yl, y, mo, d, hh, mi, ss, oh, om, k;
+	int64_t day, t;
+
+	if ((len != 10 && len != 20 && len != 25) || s[4] != '-' ||
+	    s[7] != '-' || (yh = dd(s)) < 0 || (yl = dd(s + 2)) < 0 ||
+	    (mo = dd(s + 5)) < 1 || mo > 12 || (d = dd(s + 8)) < 1)
+		return 0;
+	y = yh * 100 + yl;
+	if (y < 1900 || y > 2199 ||
+	    d > (mo == 2 && leap(y) ? 29 : dim[mo - 1]))
+		return 0;
+	k = (y - 1900) * 12 + mo - 1;
+	if (!x->mstart_ok[k]) {
+		x->mstart[k] = (int32_t)mnr_days_from_civil(y, (unsigned)mo, 1);
+		x->mstart_ok[k] = 1;
+	}
+	day = (int64_t)x->mstart[k] + d - 1;
+	*month = y * 12 + mo - 1;
+	if (len == 10) {
+		*utc = day * 86400;
 		return 1;
 	}
-	s = row->field[col];
-	len = row->len[col];
-	for (i = 0; i < n; i++)
-		if (lens[i] == len && memcmp(names[i], s, len) == 0) {
-			*out = i;
-			return 1;
-		}
-	return 0;
+	if (s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    (hh = dd(s + 11)) < 0 || hh > 23 || (mi = dd(s + 14)) < 0 ||
+	    mi > 59 || (ss = dd(s + 17)) < 0 || ss > 59)
+		return 0;
+	t = day * 86400 + hh * 3600 + mi * 60 + ss;
+	if (len == 20) {
+		if (s[19] != 'Z')
+			return 0;
+		*utc = t;
+		return 1;
+	}
+	if ((s[19] != '+' && s[19] != '-') || s[22] != ':' ||
+	    (oh = dd(s + 20)) < 0 || oh > 14 || (om = dd(s + 23)) < 0 ||
+	    om > 59)
+		return 0;
+	t -= (s[19] == '-' ? -1 : 1) * (int64_t)(oh * 3600 + om * 60);
+	*utc = t;
+	/* The offset may move the instant into the next or previous day. */
+	if ((t >= 0 ? t / 86400 : (t - 86399) / 86400) != day)
+		*month = mnr_month_of(t);
+	return 1;
 }
 
 static int time_fast(struct row_ctx *x, const struct mnr_csv_row *row,
-		     long col, int *has, int64_t *t)
+		     long col, int *has, int64_t *t, int *month)
 {
+	int m;
+
 	*has = 0;
 	if (col < 0 || row->len[col] == 0)
 		return 1;
-	if (mnr_parse_datetime(row->field[col], row->len[col], t, NULL,
-			       &x->scratch)) {
-		mnr_error_clear(&x->scratch);
-		return 0;
+	if (!datetime_fast(x, row->field[col], row->len[col], t, &m)) {
+		if (mnr_parse_datetime(row->field[col], row->len[col], t, NULL,
+				       &x->scratch)) {
+			mnr_error_clear(&x->scratch);
+			return 0;
+		}
+		m = mnr_month_of(*t);
 	}
+	if (month)
+		*month = m;
 	*has = 1;
 	return 1;
 }
 
+/* Exact match against one of the names; empty = dflt.  1 = matched. */
+static int enum_fast(const struct mnr_csv_row *row, long col,
+		     const char *const *names, int n, int dflt, int *out)
+{
+	const char *s;
+	size_t len, j;
+	int i;
+
+	if (col < 0 || (len = row->len[col]) == 0) {
+		*out = dflt;
+		return 1;
+	}
+	s = row->field[col];
+	/* Byte loop: the names are short, a libc call costs more. */
+	for (i = 0; i < n; i++) {
+		const char *nm = names[i];
+
+		for (j = 0; j < len && nm[j] == s[j]; j++)
+			;
+		if (j == len && nm[j] == '\0') {
+			*out = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int parse_fast(struct row_ctx *x, const struct mnr_csv_row *row,
-		      struct mnr_case *c)
+		      struct mnr_case *c, int *month)
 {
 	const long *ix = x->schema.idx;
 	long k = ix[MNR_CASE_COUNTRY];
@@ -125,25 +199,25 @@ static int parse_fast(struct row_ctx *x, const struct mnr_csv_row *row,
 	if (x->valid[key] != 1)
 		return 0;
 	memcpy(c->country, cc, 4);
-	if (!time_fast(x, row, ix[MNR_CASE_REPORTED], &has, &c->reported) ||
+	if (!time_fast(x, row, ix[MNR_CASE_REPORTED], &has, &c->reported,
+		       month) ||
 	    !has ||
 	    !time_fast(x, row, ix[MNR_CASE_REMOVED], &c->has_removed,
-		       &c->removed) ||
+		       &c->removed, NULL) ||
 	    !time_fast(x, row, ix[MNR_CASE_CLOSED], &c->has_closed,
-		       &c->closed) ||
+		       &c->closed, NULL) ||
 	    (c->has_removed && c->removed < c->reported) ||
 	    (c->has_closed && c->closed < c->reported) ||
-	    !enum_fast(row, ix[MNR_CASE_SOURCE], mnr_source_names,
-		       x->enum_len[0], MNR_SRC_N, MNR_SRC_OTHER, &c->source) ||
+	    !enum_fast(row, ix[MNR_CASE_SOURCE], mnr_source_names, MNR_SRC_N,
+		       MNR_SRC_OTHER, &c->source) ||
 	    !enum_fast(row, ix[MNR_CASE_OUTCOME], mnr_outcome_names,
-		       x->enum_len[1], MNR_OUT_N, MNR_OUT_UNKNOWN,
-		       &c->outcome) ||
-	    !enum_fast(row, ix[MNR_CASE_AGE], mnr_age_band_names,
-		       x->enum_len[2], MNR_AGE_N, MNR_AGE_UNKNOWN, &age) ||
+		       MNR_OUT_N, MNR_OUT_UNKNOWN, &c->outcome) ||
+	    !enum_fast(row, ix[MNR_CASE_AGE], mnr_age_band_names, MNR_AGE_N,
+		       MNR_AGE_UNKNOWN, &age) ||
 	    !enum_fast(row, ix[MNR_CASE_SUPPORT], mnr_yesno_names,
-		       x->enum_len[3], MNR_YESNO_N, MNR_UNKNOWN, &c->support) ||
+		       MNR_YESNO_N, MNR_UNKNOWN, &c->support) ||
 	    !enum_fast(row, ix[MNR_CASE_SUSPECT], mnr_yesno_names,
-		       x->enum_len[3], MNR_YESNO_N, MNR_UNKNOWN, &c->suspect) ||
+		       MNR_YESNO_N, MNR_UNKNOWN, &c->suspect) ||
 	    (c->outcome == MNR_OUT_OPEN && c->has_closed))
 		return 0;
 	c->age = age;
@@ -160,16 +234,19 @@ static int on_row(void *ud, const struct mnr_csv_row *row,
 {
 	struct row_ctx *x = ud;
 	struct mnr_case c;
+	int month;
 
 	if (row->is_header) {
 		x->bound = 1;
 		return mnr_case_bind(&x->schema, row, x->a->opt.map, err);
 	}
-	if (!parse_fast(x, row, &c) &&
-	    mnr_case_parse(&x->schema, row, &c, err))
-		return MNR_EDATA;
+	if (!parse_fast(x, row, &c, &month)) {
+		if (mnr_case_parse(&x->schema, row, &c, err))
+			return MNR_EDATA;
+		month = mnr_month_of(c.reported);
+	}
 	x->rows++;
-	return mnr_agg_add(x->a, &c, err);
+	return agg_add_at(x->a, &c, month, err);
 }
 
 /* Exposed for the unit test that checks the fast path against the rules. */
@@ -181,10 +258,15 @@ int mnr__agg_parse_fast_check(const struct mnr_case_schema *s,
 			      struct mnr_case *c)
 {
 	static struct row_ctx x; /* test hook only: not thread-safe */
+	int month, ok;
 
 	row_ctx_init(&x, NULL);
 	x.schema = *s;
-	return parse_fast(&x, row, c);
+	ok = parse_fast(&x, row, c, &month);
+	/* The month from the text must be the month of the instant. */
+	if (ok && month != mnr_month_of(c->reported))
+		return -1;
+	return ok;
 }
 
 static void report(struct progress *pg)

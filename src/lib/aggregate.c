@@ -344,6 +344,19 @@ int agg_tail_add(struct mnr_agg *a, int country, int64_t t, uint64_t n,
  * within it in the numerator; an open window leaves them out of both
  * (the censoring rule, docs/distributed.md).
  */
+static void settle_cell(struct agg_cell *cell, int64_t t, uint64_t n,
+			uint64_t r24, uint64_t r72, int64_t as_of)
+{
+	if (t > as_of - AGG_DAY)
+		return;
+	cell->c[AC_ALL24_DEN] += n;
+	cell->c[AC_ALL24_NUM] += r24;
+	if (t <= as_of - AGG_3DAYS) {
+		cell->c[AC_ALL72_DEN] += n;
+		cell->c[AC_ALL72_NUM] += r72;
+	}
+}
+
 static int settle(struct mnr_agg *a, int country, int64_t t, uint64_t n,
 		  uint64_t r24, uint64_t r72, int64_t as_of,
 		  struct mnr_error *err)
@@ -355,12 +368,7 @@ static int settle(struct mnr_agg *a, int country, int64_t t, uint64_t n,
 	cell = agg_cell_get(a, country, mnr_month_of(t), err);
 	if (!cell)
 		return MNR_ENOMEM;
-	cell->c[AC_ALL24_DEN] += n;
-	cell->c[AC_ALL24_NUM] += r24;
-	if (t <= as_of - AGG_3DAYS) {
-		cell->c[AC_ALL72_DEN] += n;
-		cell->c[AC_ALL72_NUM] += r72;
-	}
+	settle_cell(cell, t, n, r24, r72, as_of);
 	return MNR_OK;
 }
 
@@ -428,7 +436,13 @@ int agg_is_empty(const struct mnr_agg *a)
 int mnr_agg_add(struct mnr_agg *a, const struct mnr_case *c,
 		struct mnr_error *err)
 {
-	int month, ci;
+	return agg_add_at(a, c, mnr_month_of(c->reported), err);
+}
+
+int agg_add_at(struct mnr_agg *a, const struct mnr_case *c, int month,
+	       struct mnr_error *err)
+{
+	int ci;
 	struct agg_cell *cell;
 	int64_t as_of = a->opt.as_of;
 	int explicit = a->opt.has_as_of;
@@ -442,19 +456,28 @@ int mnr_agg_add(struct mnr_agg *a, const struct mnr_case *c,
 		agg_note_time(a, c->removed);
 	if (c->has_closed)
 		agg_note_time(a, c->closed);
-	month = mnr_month_of(c->reported);
 	if ((explicit && c->reported > as_of) ||
 	    (a->opt.from >= 0 && month < a->opt.from) ||
 	    (a->opt.to >= 0 && month > a->opt.to)) {
 		a->dropped++;
 		return MNR_OK;
 	}
-	ci = agg_country_index(a, c->country, err);
-	if (ci < 0)
+	{
+		int k = agg_code_key(c->country);
+
+		ci = k >= 0 ? a->cidx[k] : -1;
+	}
+	if (ci < 0 && (ci = agg_country_index(a, c->country, err)) < 0)
 		return err ? err->code : MNR_EINVAL;
-	cell = agg_cell_get(a, ci, month, err);
-	if (!cell)
-		return MNR_ENOMEM;
+	{
+		struct agg_country *co = &a->country[ci];
+
+		if (co->n && month >= co->base &&
+		    (size_t)(month - co->base) < co->n)
+			cell = &co->cell[month - co->base];
+		else if (!(cell = agg_cell_get(a, ci, month, err)))
+			return MNR_ENOMEM;
+	}
 	a->rows++;
 	cell->c[AC_TOTAL]++;
 	cell->c[AC_SRC0 + c->source]++;
@@ -487,11 +510,14 @@ int mnr_agg_add(struct mnr_agg *a, const struct mnr_case *c,
 	 * A removal within the window is always by the as-of time when the
 	 * window has elapsed, so r24/r72 need no as-of test here.
 	 */
-	if (explicit)
-		return settle(a, ci, c->reported, 1, r24, r72, as_of, err);
-	if (c->reported <= a->max_time - AGG_3DAYS)
-		return settle(a, ci, c->reported, 1, r24, r72, a->max_time,
-			      err);
+	if (explicit) {
+		settle_cell(cell, c->reported, 1, r24, r72, as_of);
+		return MNR_OK;
+	}
+	if (c->reported <= a->max_time - AGG_3DAYS) {
+		settle_cell(cell, c->reported, 1, r24, r72, a->max_time);
+		return MNR_OK;
+	}
 	return agg_tail_add(a, ci, c->reported, 1, r24, r72, err);
 }
 
