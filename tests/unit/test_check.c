@@ -393,7 +393,7 @@ static void test_check_agrees_with_case_parser(void **state)
 	struct mnr_check_result *r;
 	struct mnr_error err;
 	FILE *fp = tmpfile();
-	size_t i, j, k;
+	size_t i, j;
 
 	(void)state;
 	memset(&fe, 0, sizeof(fe));
@@ -418,7 +418,6 @@ static void test_check_agrees_with_case_parser(void **state)
 			if (e->pos[j].line == fe.e[i].line &&
 			    e->pos[j].column == fe.e[i].column)
 				found = 1;
-		(void)k;
 		if (!found)
 			fail_msg("%s at %lu:%lu not reported", fe.e[i].rule,
 				 fe.e[i].line, fe.e[i].column);
