@@ -5,6 +5,7 @@
 #   many_rows    every problem counted over 200000 rows, 5 positions kept,
 #                and peak memory the same for 20000 and 200000 rows
 #   json_path    a file name that is not UTF-8, in the JSON summary
+#   dev_full     stdout that cannot be written (exit 74)
 # Each asserts the exit status, the exact stderr (FILE:LINE:COLUMN and
 # rule) and that the value is not echoed.
 # Usage: generated.sh MNRSTAT WHAT
@@ -97,6 +98,14 @@ json_path)
 	[ $? = 0 ] || fail "exit status, want 0"
 	grep -q "^  \"file\": \"$TMP/caf?.csv\",\$" "$TMP/out" || fail "file member"
 	[ -s "$TMP/err" ] && fail "unexpected stderr"
+	;;
+dev_full)
+	# A summary that cannot be written is an I/O error (74), not success.
+	printf 'country,reported_at\nGBR,2020-01-01\n' > "$TMP/in.csv"
+	"$M" check --k 1 "$TMP/in.csv" > /dev/full 2> "$TMP/err"
+	st=$?
+	[ "$st" = 74 ] || fail "exit $st, want 74"
+	grep -q '^mnrstat: write error' "$TMP/err" || fail "no write error message"
 	;;
 *)
 	fail "unknown test $WHAT"
