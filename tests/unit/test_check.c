@@ -1,12 +1,14 @@
 /* Unit tests for the check engine and its identifier detectors. */
 #include "test_util.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mnrstat/alloc.h"
 #include "mnrstat/cases.h"
 #include "mnrstat/check.h"
+#include "mnrstat/panel.h"
 
 static const char case_header[] =
 	"case_id,person_id,country,source,reported_at,removed_at,closed_at,"
@@ -425,6 +427,106 @@ static void test_check_agrees_with_case_parser(void **state)
 	mnr_check_result_free(r);
 }
 
+/* A case file read the way aggregate reads it: stop at the first error. */
+static int case_reader_row(void *ud, const struct mnr_csv_row *row,
+			   struct mnr_error *err)
+{
+	struct mnr_case_schema *s = ud;
+	struct mnr_case c;
+
+	if (row->is_header)
+		return mnr_case_bind(s, row, NULL, err);
+	return mnr_case_parse(s, row, &c, err);
+}
+
+/* Rules the readers do not have: identifiers, k-anonymity, warnings. */
+static int check_only_rule(const struct mnr_check_rule *e)
+{
+	return strncmp(e->rule, "identifier-", 11) == 0 ||
+	       strcmp(e->rule, "k-anonymity") == 0 ||
+	       strcmp(e->rule, "no-rows") == 0 ||
+	       e->severity == MNR_CHECK_WARNING;
+}
+
+/*
+ * Every fixture of tests/data, read by check and by the reader of its
+ * schema (the panel and adoption readers, the case parser): the reader's
+ * first error is among check's positions under the same rule, and a file
+ * the reader accepts has no schema or CSV problem in check.
+ */
+static void test_check_agrees_with_readers(void **state)
+{
+	const char *dir = MNR_SOURCE_DIR "/tests/data";
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t nfiles = 0, nerrors = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		char path[1024];
+		struct mnr_check_result *r = NULL;
+		struct mnr_error err, rerr;
+		int st = MNR_OK;
+		size_t i, j;
+		size_t n = strlen(de->d_name);
+
+		if (n < 4 || strcmp(de->d_name + n - 4, ".csv") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		mnr_error_clear(&err);
+		assert_int_equal(mnr_check_path(path, NULL, &r, &err), MNR_OK);
+		mnr_error_clear(&rerr);
+		if (r->schema == MNR_SCHEMA_PANEL) {
+			struct mnr_panel *p = NULL;
+
+			st = mnr_panel_read(path, NULL, &p, &rerr);
+			mnr_panel_free(p);
+		} else if (r->schema == MNR_SCHEMA_ADOPTION) {
+			struct mnr_adoption *a = NULL;
+
+			st = mnr_adoption_read(path, NULL, &a, &rerr);
+			mnr_adoption_free(a);
+		} else if (r->schema == MNR_SCHEMA_CASES) {
+			struct mnr_case_schema cs;
+
+			st = mnr_csv_read_path(path, NULL, case_reader_row, &cs,
+					       &rerr);
+		} else {
+			mnr_check_result_free(r);
+			continue;
+		}
+		nfiles++;
+		if (st) {
+			const struct mnr_check_rule *e =
+				mnr_check_find_rule(r, rerr.rule);
+			int found = 0;
+
+			nerrors++;
+			assert_true(st == MNR_EDATA || st == MNR_EPARSE);
+			if (!e)
+				fail_msg("%s: reader rule %s not in check",
+					 de->d_name, rerr.rule);
+			for (j = 0; j < e->npos; j++)
+				found |= e->pos[j].line == rerr.line &&
+					 e->pos[j].column == rerr.column;
+			if (!found)
+				fail_msg("%s: reader's %s at %lu:%lu not in check",
+					 de->d_name, rerr.rule, rerr.line,
+					 rerr.column);
+		} else {
+			for (i = 0; i < r->nrules; i++)
+				if (!check_only_rule(&r->rule[i]))
+					fail_msg("%s: reader accepts, check has %s",
+						 de->d_name, r->rule[i].rule);
+		}
+		mnr_check_result_free(r);
+	}
+	closedir(d);
+	assert_true(nfiles >= 40);
+	assert_true(nerrors >= 30);
+}
+
 static void test_check_collects_all(void **state)
 {
 	/* 10000 rows with a bad country: every one counted, 5 kept. */
@@ -740,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_check_clean_cases),
 		cmocka_unit_test(test_check_case_rules),
 		cmocka_unit_test(test_check_agrees_with_case_parser),
+		cmocka_unit_test(test_check_agrees_with_readers),
 		cmocka_unit_test(test_check_collects_all),
 		cmocka_unit_test(test_check_identifiers),
 		cmocka_unit_test(test_check_syntax_stops),
