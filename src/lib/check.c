@@ -952,9 +952,13 @@ static int run(struct check *ck, FILE *fp, const char *path,
 		*err = e;
 		return st;
 	}
-	if (!r->stopped && ck->bound && r->rows == 0)
+	if (!r->stopped && ck->bound && r->rows == 0) {
 		add(ck, "no-rows", MNR_CHECK_ERROR, ck->header_line + 1, 0, 0,
 		    "the file has a header but no data rows");
+		if (ck->kanon)
+			r->kanon.why_not = "no data rows";
+		ck->kanon = 0;
+	}
 	if (ck->kanon)
 		finish_kanon(ck);
 	qsort(r->rule, r->nrules, sizeof(r->rule[0]), cmp_rule);
