@@ -339,6 +339,38 @@ static void print_csv(const struct out *o)
 		s.estimate = d[k]->sd;
 		csv_line(o, &s);
 	}
+	if (r->has_rate || r->has_prop) {
+		char t[32];
+		struct coef x = { t, NAN, NAN, NAN, NAN, NAN, 0, NAN, NAN, NAN,
+				  NAN };
+
+		for (k = 0; k < 2; k++) {
+			if (r->has_rate) {
+				snprintf(t, sizeof(t), "events_%s", side[k]);
+				x.estimate = k ? r->rate.events_post
+					       : r->rate.events_pre;
+				csv_line(o, &x);
+				snprintf(t, sizeof(t), "exposure_%s", side[k]);
+				x.estimate = k ? r->rate.exposure_post
+					       : r->rate.exposure_pre;
+				csv_line(o, &x);
+			} else {
+				snprintf(t, sizeof(t), "proportion_%s",
+					 side[k]);
+				x.estimate = k ? r->prop.p_post : r->prop.p_pre;
+				csv_line(o, &x);
+				snprintf(t, sizeof(t), "denominator_%s",
+					 side[k]);
+				x.estimate = k ? r->prop.n_post : r->prop.n_pre;
+				csv_line(o, &x);
+			}
+		}
+		if (r->has_rate) {
+			snprintf(t, sizeof(t), "dispersion");
+			x.estimate = r->dispersion;
+			csv_line(o, &x);
+		}
+	}
 	for (i = 0; i < n; i++)
 		csv_line(o, &c[i]);
 }
