@@ -100,13 +100,17 @@ struct mnr_its_coef {
 	double exp_estimate, exp_ci_low, exp_ci_high; /* log link; else NAN */
 };
 
-/* One month from the first intervention to the end of the series. */
+/* One month of the range (first to last month of the series). */
 struct mnr_its_point {
 	int month;
 	int status;          /* 0 fitted, 1 missing value, 2 phase-in (dropped) */
+	int segment;         /* 0 before the first intervention, j after the
+			      * j-th (from its post month on), -1 phase-in */
 	double y;            /* observed value or NAN */
 	double fitted, fitted_low, fitted_high;   /* model with intervention */
-	double counterfactual, cf_low, cf_high;   /* intervention terms zero */
+	double counterfactual, cf_low, cf_high;   /* intervention terms zero;
+						   * NAN before the first
+						   * intervention */
 };
 
 /* An effect with its delta-method interval (t or z as the coefficients). */

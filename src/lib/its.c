@@ -811,7 +811,7 @@ static int compute_points(const struct mnr_its_series *s,
 			  struct mnr_its_result *r, double crit,
 			  struct mnr_error *err)
 {
-	size_t k = d->k, np = (size_t)(d->last - d->iv[0] + 1), p, si = 0,
+	size_t k = d->k, np = (size_t)(d->last - d->first + 1), p, si = 0,
 	       fi = 0;
 	double *x = mnr__calloc(k, sizeof(double));
 	int loglink = o->model != MNR_ITS_OLS;
@@ -824,10 +824,11 @@ static int compute_points(const struct mnr_its_series *s,
 	r->npoints = np;
 	for (p = 0; p < np; p++) {
 		struct mnr_its_point *pt = &r->points[p];
-		int m = d->iv[0] + (int)p;
+		int m = d->first + (int)p;
 		double off = NAN;
 
 		pt->month = m;
+		pt->segment = in_phase_in(d, m) ? -1 : (int)segment_of(d, m);
 		pt->y = NAN;
 		while (si < s->n && s->month[si] < m)
 			si++;
@@ -855,6 +856,10 @@ static int compute_points(const struct mnr_its_series *s,
 		design_row(d, o, m, 0, x);
 		predict(x, fit->beta, fit->vcov, k, off, loglink, crit,
 			&pt->fitted, &pt->fitted_low, &pt->fitted_high);
+		if (m < d->iv[0]) {
+			pt->counterfactual = pt->cf_low = pt->cf_high = NAN;
+			continue;
+		}
 		design_row(d, o, m, 1, x);
 		predict(x, fit->beta, fit->vcov, k, off, loglink, crit,
 			&pt->counterfactual, &pt->cf_low, &pt->cf_high);

@@ -193,9 +193,14 @@ static double got_value(const struct mnr_its_result *r, const char *q,
 			return c->ci_high;
 	}
 	if (strcmp(q, "fit") == 0 || strcmp(q, "cf") == 0) {
-		size_t p = (size_t)index / 3;
+		size_t p = (size_t)index / 3, p0 = 0;
 		int part = index % 3;
 		const struct mnr_its_point *pt;
+
+		/* R counts from the first intervention month. */
+		while (p0 < r->npoints && r->points[p0].segment == 0)
+			p0++;
+		p += p0;
 
 		if (p >= r->npoints) {
 			*known = 0;
@@ -772,8 +777,11 @@ static void test_recovers_known_effect(void **state)
 	assert_true(c->exp_ci_low < 1.6 && 1.6 < c->exp_ci_high);
 	assert_true(c->p_value < 1e-6);
 	assert_true(r.end_rel.ci_low < 0.6 && 0.6 < r.end_rel.ci_high);
-	assert_int_equal(r.npoints, 36);
-	assert_rel(r.points[35].fitted / r.points[35].counterfactual - 1.0,
+	assert_int_equal(r.npoints, 72);
+	assert_int_equal(r.points[35].segment, 0);
+	assert_true(isnan(r.points[35].counterfactual));
+	assert_int_equal(r.points[36].segment, 1);
+	assert_rel(r.points[71].fitted / r.points[71].counterfactual - 1.0,
 		   r.end_rel.estimate, 1e-12);
 	mnr_its_result_free(&r);
 }
