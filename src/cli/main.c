@@ -60,8 +60,12 @@ static int run(int argc, char **argv)
 	};
 	struct cli_context ctx = { 0 };
 	const struct cli_command *cmd;
+	static char prog[] = "mnrstat";
 	int c;
 	size_t i;
+
+	/* getopt's own messages name argv[0]: say "mnrstat", not a path. */
+	argv[0] = prog;
 
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
