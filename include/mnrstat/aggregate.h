@@ -108,7 +108,8 @@ int mnr_agg_write_partial(struct mnr_agg *a, FILE *fp,
 			  struct mnr_error *err);
 
 /*
- * Read a partial (path "-" = stdin) and merge it into a; the partial's
+ * Read a partial (path "-" = stdin) and merge it into a; a stream holding
+ * several partials one after another is read whole.  The partial's
  * options must equal a's (MNR_EDATA "partial-options"); with
  * adopt_options, an empty a (nothing added or merged yet) takes the
  * partial's options instead.  Malformed input is MNR_EDATA located at

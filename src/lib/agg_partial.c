@@ -16,6 +16,9 @@
  *   hist CCC YYYY-MM H:N...  (removal hours of a cell with removals)
  *   tail CCC SECONDS N R24 R72 (reports whose 72 h window is still open)
  *   end CELLS HISTS TAILS
+ *
+ * A stream may hold several partials one after another (a reducer reading
+ * the concatenated outputs of many mappers).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -283,10 +286,6 @@ static int parse_partial(struct preader *p, FILE *fp, struct mnr_agg *t)
 			break;
 		}
 		buf[n - 1] = '\0';
-		if (done) {
-			st = bad(p, "text after the end line");
-			break;
-		}
 		if (split(p, buf)) {
 			st = mnr_error_set(p->err, MNR_ENOMEM, "out of memory");
 			break;
@@ -447,6 +446,7 @@ static int parse_partial(struct preader *p, FILE *fp, struct mnr_agg *t)
 				break;
 			}
 			done = 1;
+			break; /* another partial may follow in the stream */
 		} else {
 			st = bad(p, "unknown line");
 			break;
@@ -501,8 +501,13 @@ int mnr_agg_read_partial(struct mnr_agg *a, const char *path,
 			err->sys_errno = e;
 		return st;
 	}
-	st = mnr_agg_alloc(&t, &a->opt, err);
-	if (!st) {
+	/* A stream may hold several partials one after another. */
+	for (;;) {
+		int ch;
+		unsigned long first = p.line + 1; /* its mnrstat-partial line */
+
+		if ((st = mnr_agg_alloc(&t, &a->opt, err)))
+			break;
 		st = parse_partial(&p, fp, t);
 		if (!st && adopt_options && !a->opts_adopted &&
 		    agg_is_empty(a)) {
@@ -513,9 +518,15 @@ int mnr_agg_read_partial(struct mnr_agg *a, const char *path,
 			a->opt.to = t->opt.to;
 		}
 		if (!st && (st = mnr_agg_merge(a, t, err)) == MNR_EDATA)
-			mnr_error_locate(err, p.path, 0, 0, 0);
+			mnr_error_locate(err, p.path, first, 0, 0);
 		mnr_agg_free(t);
+		if (st || (ch = getc(fp)) == EOF)
+			break;
+		ungetc(ch, fp);
 	}
+	if (!st && ferror(fp))
+		st = mnr_error_set_at(err, MNR_EIO, p.path, 0, 0, 0, NULL,
+				      "read error: %s", strerror(errno));
 	mnr__free(p.tok);
 	if (fp != stdin)
 		fclose(fp);
