@@ -13,6 +13,12 @@ const struct cli_command cli_commands[] = {
 	{ "check", cmd_check,
 	  "validate a file against its schema and the anonymisation rules",
 	  "check [OPTIONS] FILE", 1, 1, CLI_CMD_READS_INPUT },
+	{ "compare", cmd_compare,
+	  "before/after comparison of one monthly series: means, Welch, rate ratios, proportions",
+	  "compare PANEL.csv --metric M --country C --intervention YYYY-MM [--offset population] "
+	  "[--kind auto|count|share|level] [--denominator M] [--level L] "
+	  "[--format text|csv|json|md] [--col NAME=HEADER] [-o FILE]", 1, 1,
+	  CLI_CMD_READS_INPUT },
 	{ "did", cmd_did,
 	  "staggered-adoption difference in differences (Callaway & Sant'Anna, TWFE, 2x2)",
 	  "did PANEL.csv --adoption ADOPTION.csv --metric M [--method 2x2|twfe|cs|all] "
@@ -27,6 +33,11 @@ const struct cli_command cli_commands[] = {
 	  "draw a chart with gnuplot (series, multiples, its, released, before-after, event-study, km)",
 	  "plot KIND [OPTIONS] FILE --out PATH.svg|png", 2, 2,
 	  CLI_CMD_READS_INPUT | CLI_CMD_NEEDS_GNUPLOT },
+	{ "removal", cmd_removal,
+	  "time from report to removal before and after: Kaplan-Meier medians, shares within 24/72 h, log-rank",
+	  "removal CASES.csv --country C --intervention YYYY-MM [--ci log|log-log|plain] [--level L] "
+	  "[--horizon HOURS] [--as-of DATE] [--source LIST] [--format text|csv|json|md] "
+	  "[--curves FILE] [--col NAME=HEADER] [-o FILE]", 1, 1, CLI_CMD_READS_INPUT },
 	{ "reproduce", cmd_reproduce,
 	  "redraw published figures from datasets/published/ with their sources",
 	  "reproduce [OPTIONS] [NAME|all|list]", 0, 1, CLI_CMD_NEEDS_GNUPLOT },
