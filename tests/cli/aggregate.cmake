@@ -1,5 +1,5 @@
 # Scripted end-to-end tests of aggregate/merge (label cli).
-foreach(t crosscheck_awk shards catalogue)
+foreach(t crosscheck_awk shards catalogue mapreduce)
   add_test(NAME cli.aggregate.${t}
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/cli/aggregate/${t}.sh
       $<TARGET_FILE:mnrstat> ${PROJECT_SOURCE_DIR})
