@@ -342,6 +342,34 @@ int mnr_dp_read_case_counts(const char *path, const struct mnr_colmap *map,
 			    struct mnr_error *err);
 void mnr_dp_case_counts_release(struct mnr_dp_case_counts *c);
 
+/* ---- Small-cell protection without noise (issue 4, item 6) ------------ */
+
+enum mnr_suppress_mark {
+	MNR_SUPP_NONE = 0,
+	MNR_SUPP_PRIMARY = 1,   /* 0 < count < k */
+	MNR_SUPP_SECONDARY = 2, /* hidden so a primary cannot be recovered */
+};
+
+/*
+ * Cell suppression for an nrow x ncol table of counts x (row-major),
+ * published together with its row and column totals: not differential
+ * privacy, for internal tables only.  Primary: every 0 < x < k.
+ * Secondary: each primary is put on a rectangle of hidden cells
+ * (r,c), (r,c'), (r',c), (r',c') chosen to hide the least (already hidden
+ * corners free, zero corners avoided), so that its value can move by +-1
+ * without changing any published total or cell: it cannot be recovered
+ * from a row or column total, nor from any combination of them.  A table
+ * with one row or one column has no rectangle: the totals of lines with a
+ * single hidden cell are hidden instead.  mark (nrow*ncol), row_total
+ * (nrow) and col_total (ncol) receive enum mnr_suppress_mark values
+ * (totals: 0 or MNR_SUPP_SECONDARY); counts go to *nprimary, *nsecondary
+ * (may be NULL).  MNR_OK or MNR_EINVAL (k < 1, empty table).
+ */
+int mnr_dp_suppress(const uint64_t *x, size_t nrow, size_t ncol, uint64_t k,
+		    unsigned char *mark, unsigned char *row_total,
+		    unsigned char *col_total, size_t *nprimary,
+		    size_t *nsecondary, struct mnr_error *err);
+
 /* "discrete_laplace" / "discrete_gaussian" (static text), "unknown" otherwise. */
 const char *mnr_dp_mechanism_name(int kind);
 

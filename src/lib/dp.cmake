@@ -9,6 +9,7 @@ mnr_add_module(dp
     src/lib/dp_account.c
     src/lib/ledger.c
     src/lib/dp_bound.c
+    src/lib/dp_suppress.c
   DEPENDS mnr_base
   PRIVATE_LIBS PkgConfig::JANSSON m)
 
