@@ -29,7 +29,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 if [ -z "${MNRSTAT:-}" ] || [ -z "${MNRGEN:-}" ]; then
 	BUILD=${BUILD:-$root/build-bench}
-	cmake -S "$root" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+	cmake -S "$root" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DBUILD_TESTING=OFF -DMNR_TEST_HOOKS=OFF > "$work/cmake.log"
 	cmake --build "$BUILD" --target mnrstat mnrgen -j2 >> "$work/cmake.log"
 	MNRSTAT=${MNRSTAT:-$BUILD/mnrstat}

@@ -327,12 +327,14 @@ static int parse_partial(struct preader *p, FILE *fp, struct mnr_agg *t)
 			case 5:
 				if (u64(p->tok[1], &v))
 					st = bad(p, "bad rows");
-				t->rows = v;
+				else
+					t->rows = v;
 				break;
 			case 6:
 				if (u64(p->tok[1], &v))
 					st = bad(p, "bad dropped");
-				t->dropped = v;
+				else
+					t->dropped = v;
 				break;
 			case 7:
 				if (p->ntok != AC_N + 1) {
