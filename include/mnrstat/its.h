@@ -67,6 +67,8 @@ struct mnr_its_options {
 	int use_offset;       /* 1: log(population) offset (count models) */
 	int phase_in;         /* months after each intervention left out (>= 0) */
 	double level;         /* confidence level, e.g. 0.95 */
+	int no_diagnostics;   /* 1: skip the residual diagnostics (all NAN);
+			       * the sensitivity grid does, for speed */
 };
 
 /* Defaults: ols, classic, level+slope, no seasonality, level 0.95. */

@@ -229,6 +229,7 @@ struct design {
 	size_t *ivcol_level, *ivcol_slope; /* column or (size_t)-1 */
 	size_t season_col;                 /* first seasonal column */
 	char (*names)[MNR_ITS_TERM_MAX];
+	double sinv[12][6], cosv[12][6];   /* sin/cos(2 pi j c / 12) */
 };
 
 static void design_free(struct design *d)
@@ -278,12 +279,10 @@ static void design_row(const struct design *d, const struct mnr_its_options *o,
 			x[c++] = cal == (int)j ? 1.0 : 0.0;
 	} else if (o->seasonality == MNR_ITS_SEASON_FOURIER) {
 		for (j = 1; j <= (size_t)o->fourier_k; j++) {
-			double a = 2.0 * M_PI * (double)j * (double)cal / 12.0;
-
 			/* sin(pi m) is identically zero: K = 6 keeps the cosine only. */
 			if (j < 6)
-				x[c++] = sin(a);
-			x[c++] = cos(a);
+				x[c++] = d->sinv[cal][j - 1];
+			x[c++] = d->cosv[cal][j - 1];
 		}
 	}
 }
@@ -477,6 +476,13 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 		d->post[i] = d->iv[i] + o->phase_in;
 	}
 	name_columns(d, o);
+	for (i = 0; i < 12; i++)
+		for (j = 0; j < 6; j++) {
+			double a = 2.0 * M_PI * (double)(j + 1) * (double)i / 12.0;
+
+			d->sinv[i][j] = sin(a);
+			d->cosv[i][j] = cos(a);
+		}
 	r->n_phase_in = 0;
 	for (int m = d->first; m <= d->last; m++)
 		if (in_phase_in(d, m))
@@ -488,8 +494,8 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 
 		if (!isfinite(yv) || in_phase_in(d, m))
 			continue;
-		mnr_its_month_format(m, mb, sizeof(mb));
 		if (count_model && yv < 0.0) {
+			mnr_its_month_format(m, mb, sizeof(mb));
 			rc = mnr_error_set_at(err, MNR_EDATA, NULL, 0, 0, 0,
 				"negative-count",
 				"month %s: a count model needs non-negative values", mb);
@@ -503,6 +509,7 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 				continue;
 			}
 			if (p <= 0.0) {
+				mnr_its_month_format(m, mb, sizeof(mb));
 				rc = mnr_error_set_at(err, MNR_EDATA, NULL, 0, 0, 0,
 					"population",
 					"month %s: the population must be positive for an offset", mb);
@@ -970,9 +977,16 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 			c->exp_estimate = c->exp_ci_low = c->exp_ci_high = NAN;
 		}
 	}
-	rc = mnr_regress_diagnostics(d.X, d.nobs, k, fit.resid, &dg, err);
-	if (rc)
-		goto fail;
+	if (o->no_diagnostics) {
+		dg.durbin_watson = dg.bg1 = dg.bg1_p = dg.bg12 = dg.bg12_p = NAN;
+		dg.lb = dg.lb_p = NAN;
+		dg.lb_lag = 0;
+	} else {
+		rc = mnr_regress_diagnostics(d.X, d.nobs, k, fit.resid, &dg,
+					     err);
+		if (rc)
+			goto fail;
+	}
 	r->diag.durbin_watson = dg.durbin_watson;
 	r->diag.bg1 = dg.bg1;
 	r->diag.bg1_p = dg.bg1_p;
@@ -1076,6 +1090,7 @@ int mnr_its_sensitivity_run(const struct mnr_its_series *s, const int *iv,
 		}
 		oo.model = row->model;
 		oo.errors = row->errors;
+		oo.no_diagnostics = 1;
 		mnr_error_clear(&e);
 		rc = mnr_its_fit(s, iv, nint, &oo, &r, &e);
 		if (rc == MNR_EDATA || rc == MNR_ENOMEM ||

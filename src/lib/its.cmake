@@ -10,3 +10,8 @@ mnr_add_module(its
 # CLI handler of this area (its row in src/cli/commands.c is the lead's).
 set_property(GLOBAL APPEND PROPERTY MNR_CLI_SOURCES
   ${PROJECT_SOURCE_DIR}/src/cli/cmd_its.c)
+
+# Benchmarks (bench/its_coverage.sh, bench/its_timing.sh); not built by default.
+add_executable(its_bench EXCLUDE_FROM_ALL bench/its_bench.c)
+target_compile_definitions(its_bench PRIVATE _POSIX_C_SOURCE=200809L)
+target_link_libraries(its_bench PRIVATE mnr_its mnr_base mnr_warnings GSL::gsl m)
