@@ -753,6 +753,49 @@ static void test_sensitivity_grid(void **state)
 	assert_null(t.rows);
 }
 
+/*
+ * Strongly autocorrelated errors (AR(1), rho 0.8): classic errors call the
+ * level change significant, Prais-Winsten does not; the grid flags it.
+ */
+static void test_sensitivity_flags_disagreement(void **state)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	int month[48], iv = 2021 * 12;
+	double y[48], u = 0.0;
+	struct mnr_its_series v = { 48, month, y, NULL };
+	struct mnr_its_options o;
+	struct mnr_its_sensitivity t;
+	struct mnr_error err;
+	size_t i;
+
+	(void)state;
+	gsl_rng_set(rng, 3);
+	for (i = 0; i < 48; i++) {
+		month[i] = 2019 * 12 + (int)i;
+		u = 0.8 * u + gsl_ran_gaussian(rng, 1.0);
+		y[i] = 20.0 + 0.1 * (double)i + (i >= 24 ? 1.5 : 0.0) + u;
+	}
+	gsl_rng_free(rng);
+	mnr_its_options_init(&o);
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_its_sensitivity_run(&v, &iv, 1, &o, &t, &err),
+			 MNR_OK);
+	assert_int_equal(t.rows[0].primary, 1);
+	assert_true(t.rows[0].p_value < 0.05);
+	assert_int_equal(t.rows[2].errors, MNR_ITS_PRAIS_WINSTEN);
+	assert_true(t.rows[2].p_value > 0.05);
+	assert_int_equal(t.rows[2].significance_differs, 1);
+	assert_int_equal(t.rows[2].sign_differs, 0);
+	assert_int_equal(t.any_disagreement, 1);
+	/* Not whole numbers: the count models are not fitted. */
+	for (i = 3; i < t.nrows; i++) {
+		assert_int_equal(t.rows[i].status, MNR_EDOMAIN);
+		assert_string_equal(t.rows[i].reason,
+				    "count models need non-negative whole numbers");
+	}
+	mnr_its_sensitivity_free(&t);
+}
+
 /* A known 60% jump in a long Poisson series is inside the interval. */
 static void test_recovers_known_effect(void **state)
 {
@@ -842,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_fourier6_equals_months),
 		cmocka_unit_test(test_parse_options),
 		cmocka_unit_test(test_sensitivity_grid),
+		cmocka_unit_test(test_sensitivity_flags_disagreement),
 		cmocka_unit_test(test_recovers_known_effect),
 		cmocka_unit_test(test_allocation_failures),
 	};
