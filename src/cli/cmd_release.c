@@ -75,6 +75,10 @@ static const char help_text[] =
 	"  --clamp-zero           replace negative released values by 0 (bias stated)\n"
 	"  --label TEXT           note stored in the ledger (never put data in it)\n"
 	"  --insecure-seed N      reproducible noise for tests: NOT PRIVATE\n"
+	"  --suppress-below K     no noise, no budget: hide counts 1..K-1 and enough\n"
+	"                         other cells that none can be worked out from the\n"
+	"                         country or month totals (NOT differentially\n"
+	"                         private; internal tables only)\n"
 	"  --col NAME=HEADER      read column NAME from HEADER (repeatable)\n"
 	"  -o, --output FILE      released panel (default standard output)\n"
 	"  --manifest FILE        manifest (default OUTPUT.manifest.json; required\n"
@@ -90,7 +94,7 @@ enum {
 	OPT_LEDGER = 256, OPT_EPSILON, OPT_DELTA, OPT_RHO, OPT_BUDGET_RHO,
 	OPT_BUDGET_EPS, OPT_METRIC, OPT_MAX_CELLS, OPT_MAX_PER_CELL, OPT_UNIT,
 	OPT_FROM, OPT_TO, OPT_LEVEL, OPT_CLAMP, OPT_LABEL, OPT_SEED, OPT_COL,
-	OPT_MANIFEST, OPT_CASES
+	OPT_MANIFEST, OPT_CASES, OPT_SUPPRESS
 };
 
 struct cellv {
@@ -149,6 +153,144 @@ static double clamp_bias(const struct mnr_dp_noise *n)
 	return s;
 }
 
+
+/*
+ * --suppress-below K: no noise, no budget.  For each metric, the country x
+ * month table is protected by mnr_dp_suppress against recovery from
+ * country totals (over the period) and month totals (over countries).
+ */
+static int write_suppressed(const char *input, const char *output,
+			    const char *manifest, const char *fphex,
+			    const struct cellv *cells, size_t ncountries,
+			    size_t nmetric, int from, int to, uint64_t k,
+			    const char *what, const struct cli_context *ctx)
+{
+	size_t nmonths = (size_t)(to - from + 1), n = ncountries * nmonths;
+	size_t m, r, c, np = 0, ns = 0, nhidden_tot = 0;
+	uint64_t *x = malloc((n ? n : 1) * sizeof(*x));
+	unsigned char *mark = malloc((n ? n : 1) * nmetric);
+	unsigned char *rt = malloc(ncountries ? ncountries : 1);
+	unsigned char *ct = malloc(nmonths);
+	struct mnr_outfile of, mf;
+	struct mnr_error err;
+	json_t *man = NULL, *hidden = NULL;
+	char mbuf[8];
+	int rc, exitc = CLI_EX_SOFTWARE;
+
+	memset(&of, 0, sizeof(of));
+	memset(&mf, 0, sizeof(mf));
+	mnr_error_clear(&err);
+	if (!x || !mark || !rt || !ct) {
+		exitc = cli_error(SUB, CLI_EX_SOFTWARE, "out of memory");
+		goto out;
+	}
+	hidden = json_array();
+	for (m = 0; m < nmetric; m++) {
+		size_t p1, s1;
+
+		for (r = 0; r < ncountries; r++)
+			for (c = 0; c < nmonths; c++)
+				x[r * nmonths + c] =
+					(uint64_t)cells[(r * nmonths + c) * nmetric + m].released;
+		rc = mnr_dp_suppress(x, ncountries, nmonths, k, mark + m * n, rt, ct,
+				     &p1, &s1, &err);
+		if (rc != MNR_OK) {
+			exitc = cli_report(SUB, &err, ctx);
+			goto out;
+		}
+		np += p1;
+		ns += s1;
+		for (r = 0; r < ncountries; r++)
+			if (rt[r]) {
+				json_t *h = json_object();
+
+				json_object_set_new(h, "metric", json_string(cells[m].metric));
+				json_object_set_new(h, "country_total",
+						    json_string(cells[r * nmonths * nmetric].country));
+				json_array_append_new(hidden, h);
+				nhidden_tot++;
+			}
+		for (c = 0; c < nmonths; c++)
+			if (ct[c]) {
+				json_t *h = json_object();
+
+				mnr_month_format(from + (int)c, mbuf, sizeof(mbuf));
+				json_object_set_new(h, "metric", json_string(cells[m].metric));
+				json_object_set_new(h, "month_total", json_string(mbuf));
+				json_array_append_new(hidden, h);
+				nhidden_tot++;
+			}
+	}
+	rc = mnr_outfile_open(&of, output, &err);
+	if (rc == MNR_OK)
+		rc = mnr_outfile_open(&mf, manifest, &err);
+	if (rc != MNR_OK) {
+		exitc = cli_report(SUB, &err, ctx);
+		goto out;
+	}
+	fprintf(of.fp, "country,month,metric,value,suppressed,privacy\n");
+	for (r = 0; r < ncountries; r++)
+		for (c = 0; c < nmonths; c++)
+			for (m = 0; m < nmetric; m++) {
+				const struct cellv *cv = &cells[(r * nmonths + c) * nmetric + m];
+				unsigned char mk = mark[m * n + r * nmonths + c];
+
+				mnr_month_format(cv->month, mbuf, sizeof(mbuf));
+				fprintf(of.fp, "%s,%s,%s,", cv->country, mbuf, cv->metric);
+				if (mk == MNR_SUPP_NONE)
+					fprintf(of.fp, "%lld,,", (long long)cv->released);
+				else
+					fprintf(of.fp, ",%s", mk == MNR_SUPP_PRIMARY
+						? "primary," : "secondary,");
+				fprintf(of.fp, "suppression_only_internal\n");
+			}
+	man = json_object();
+	json_object_set_new(man, "WARNING", json_string(
+		"NOT DIFFERENTIALLY PRIVATE: small-cell suppression only; internal use"));
+	json_object_set_new(man, "tool", json_string("mnrstat " MNR_VERSION));
+	json_object_set_new(man, "private", json_false());
+	json_object_set_new(man, "input", json_string(input));
+	json_object_set_new(man, "input_kind", json_string(what));
+	json_object_set_new(man, "dataset_sha256", json_string(fphex));
+	json_object_set_new(man, "mechanism", json_string("cell_suppression"));
+	json_object_set_new(man, "suppress_below", json_integer((json_int_t)k));
+	json_object_set_new(man, "primary_suppressed", json_integer((json_int_t)np));
+	json_object_set_new(man, "secondary_suppressed", json_integer((json_int_t)ns));
+	json_object_set_new(man, "hidden_totals", hidden);
+	hidden = NULL;
+	json_object_set_new(man, "method", json_string(
+		"counts 1..k-1 hidden; each on a rectangle of hidden cells so that no "
+		"hidden count follows from the visible cells and the country or "
+		"month totals (hidden_totals must not be published)"));
+	if (json_dumpf(man, mf.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+	    fputc('\n', mf.fp) == EOF) {
+		exitc = cli_error(SUB, CLI_EX_IOERR, "%s: write error", manifest);
+		goto out;
+	}
+	rc = mnr_outfile_commit(&of, &err);
+	if (rc == MNR_OK)
+		rc = mnr_outfile_commit(&mf, &err);
+	if (rc != MNR_OK) {
+		exitc = cli_report(SUB, &err, ctx);
+		goto out;
+	}
+	fprintf(stderr, "mnrstat release: warning: --suppress-below adds no noise; "
+		"the output is NOT differentially private (internal use)\n"
+		"mnrstat release: %zu cells hidden as small, %zu more to protect them, "
+		"%zu totals hidden\n", np, ns, nhidden_tot);
+	exitc = CLI_EX_OK;
+out:
+	mnr_outfile_abort(&of);
+	mnr_outfile_abort(&mf);
+	json_decref(man);
+	json_decref(hidden);
+	free(x);
+	free(mark);
+	free(rt);
+	free(ct);
+	return exitc;
+}
+
 int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 {
 	static const char short_opts[] = "ho:";
@@ -174,6 +316,7 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 		{ "col", required_argument, NULL, OPT_COL },
 		{ "manifest", required_argument, NULL, OPT_MANIFEST },
 		{ "cases", no_argument, NULL, OPT_CASES },
+		{ "suppress-below", required_argument, NULL, OPT_SUPPRESS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ledger = NULL, *output = "-", *manifest = NULL, *unit = NULL;
@@ -188,6 +331,7 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 	size_t ncountries = 0;
 	struct mnr_dp_case_counts cc;
 	uint64_t max_cells = 0, max_per_cell = 0, seed = 0, l1, l2sq, linf, half;
+	uint64_t suppress_k = 0;
 	double level = 0.95, delta = 0.0, eps_d = 0.0, var, coverage, delta_at = NAN;
 	struct mnr_colmap map;
 	struct mnr_panel *panel = NULL;
@@ -308,6 +452,10 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 		case OPT_CASES:
 			cases = 1;
 			break;
+		case OPT_SUPPRESS:
+			if ((rc = parse_u64(optarg, "--suppress-below", &suppress_k)) != 0)
+				return rc;
+			break;
 		default:
 			return cli_usage_error(SUB, "unknown option");
 		}
@@ -315,7 +463,11 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 	if (argc - optind != 1)
 		return cli_usage_error(SUB, argc - optind < 1
 				       ? "missing operand" : "too many operands");
-	if (!ledger)
+	if (suppress_k && (ledger || have_eps || have_rho || delta_s ||
+			   budget_kind || insecure || clamp))
+		return cli_usage_error(SUB, "--suppress-below releases without "
+				       "noise: no budget, ledger or noise options");
+	if (!ledger && !suppress_k)
 		return cli_usage_error(SUB, "--ledger is required");
 	if (cases) {
 		if (nmetric > 1 || (nmetric && strcmp(metric_name[0], "reports_total")))
@@ -329,7 +481,7 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 	}
 	if (!nmetric)
 		return cli_usage_error(SUB, "give at least one --metric");
-	if (have_rho == have_eps)
+	if (have_rho == have_eps && !suppress_k)
 		return cli_usage_error(SUB, "give --epsilon (with or without "
 				       "--delta) or --rho");
 	if (delta_s && !have_eps)
@@ -385,8 +537,11 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 		size_t ci;
 		int m;
 
+		/* suppression counts every record: bounding is for the noise only */
 		rc = mnr_dp_read_case_counts(argv[optind], map.n ? &map : NULL, from,
-					     to, max_cells, max_per_cell, &cc, &err);
+					     to, suppress_k ? UINT64_MAX : max_cells,
+					     suppress_k ? UINT64_MAX : max_per_cell,
+					     &cc, &err);
 		if (rc != MNR_OK) {
 			exitc = cli_report(SUB, &err, ctx);
 			goto out;
@@ -491,6 +646,14 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 			     (size_t)(pc->month - from)) * nmetric + k;
 			cells[j].released = (int64_t)pc->value; /* exact: integer <= 2^53 */
 		}
+	}
+
+	if (suppress_k) {
+		exitc = write_suppressed(argv[optind], output, manifest, fphex, cells,
+					 ncountries, nmetric, from, to, suppress_k,
+					 cases ? "reports per country and month of a case file"
+					       : "panel", ctx);
+		goto out;
 	}
 
 	/* 2. sensitivities of the count vector (each unit: K cells, M per cell) */
