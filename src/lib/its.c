@@ -576,6 +576,19 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 			goto out;
 		}
 	}
+	if (count_model && !allzero) {
+		for (j = 0; j <= nint; j++) {
+			double sum = 0.0;
+
+			for (i = 0; i < nobs; i++)
+				if (segment_of(d, d->rowmonth[i]) == j)
+					sum += d->y[i];
+			if (sum == 0.0)
+				add_warning(r, "zero-segment",
+					"every count %s is zero: a log-link model has no finite level change there (the estimate runs off to minus infinity)",
+					segment_where(d, j, where, sizeof(where)));
+		}
+	}
 	if (count_model && nonint)
 		add_warning(r, "non-integer-counts",
 			"a count model was asked for but some values are not whole numbers");

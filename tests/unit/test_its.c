@@ -548,6 +548,15 @@ static void test_zero_and_tiny_counts(void **state)
 	assert_true(has_warning(&r, "tiny-counts"));
 	mnr_its_result_free(&r);
 
+	/* Every count after the intervention zero: warned, still fitted. */
+	for (i = 12; i < s.n; i++)
+		s.y[i] = 0.0;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r, &err), MNR_OK);
+	assert_true(has_warning(&r, "zero-segment"));
+	assert_true(mnr_its_coef_find(&r, "level_change")->estimate < -20.0);
+	mnr_its_result_free(&r);
+
 	for (i = 0; i < s.n; i++)
 		s.y[i] = 0.0;
 	mnr_error_clear(&err);
