@@ -48,12 +48,36 @@ struct row_ctx {
 	unsigned char mstart_ok[300 * 12];
 	struct mnr_error scratch;          /* code 0 while the fast path runs */
 	unsigned long long rows;
+	char last_date[10];                /* the last valid YYYY-MM-DD seen */
+	int64_t last_day;                  /* its day number */
+	int last_month;
+	/* Per enumeration, by name length: up to 3 candidate indices + 1. */
+	unsigned char cand[4][32][3];
 };
+
+static const char *const *const enum_names[4] = {
+	mnr_source_names, mnr_outcome_names, mnr_age_band_names,
+	mnr_yesno_names };
+static const int enum_n[4] = { MNR_SRC_N, MNR_OUT_N, MNR_AGE_N,
+			       MNR_YESNO_N };
 
 static void row_ctx_init(struct row_ctx *x, struct mnr_agg *a)
 {
+	int e, i, k;
+
 	memset(x, 0, sizeof(*x));
 	x->a = a;
+	for (e = 0; e < 4; e++)
+		for (i = 0; i < enum_n[e]; i++) {
+			size_t len = strlen(enum_names[e][i]);
+
+			/* More than three names of one length: the rest go slow. */
+			for (k = 0; k < 3 && len < 32; k++)
+				if (!x->cand[e][len][k]) {
+					x->cand[e][len][k] = (unsigned char)(i + 1);
+					break;
+				}
+		}
 }
 
 /*
@@ -93,7 +117,15 @@ static int datetime_fast(struct row_ctx *x, const char *s, size_t len,
 	int yh, yl, y, mo, d, hh, mi, ss, oh, om, k;
 	int64_t day, t;
 
-	if ((len != 10 && len != 20 && len != 25) || s[4] != '-' ||
+	if (len != 10 && len != 20 && len != 25)
+		return 0;
+	/* Records come roughly in time order: the date often repeats. */
+	if (memcmp(s, x->last_date, 10) == 0) {
+		day = x->last_day;
+		*month = x->last_month;
+		goto time_of_day;
+	}
+	if (s[4] != '-' ||
 	    s[7] != '-' || (yh = dd(s)) < 0 || (yl = dd(s + 2)) < 0 ||
 	    (mo = dd(s + 5)) < 1 || mo > 12 || (d = dd(s + 8)) < 1)
 		return 0;
@@ -108,6 +140,10 @@ static int datetime_fast(struct row_ctx *x, const char *s, size_t len,
 	}
 	day = (int64_t)x->mstart[k] + d - 1;
 	*month = y * 12 + mo - 1;
+	memcpy(x->last_date, s, 10);
+	x->last_day = day;
+	x->last_month = *month;
+time_of_day:
 	if (len == 10) {
 		*utc = day * 86400;
 		return 1;
@@ -157,26 +193,32 @@ static int time_fast(struct row_ctx *x, const struct mnr_csv_row *row,
 	return 1;
 }
 
-/* Exact match against one of the names; empty = dflt.  1 = matched. */
-static int enum_fast(const struct mnr_csv_row *row, long col,
-		     const char *const *names, int n, int dflt, int *out)
+/*
+ * Exact match against enumeration e; empty = dflt.  1 = matched.  The
+ * candidates come from the field's length; a byte loop compares (the
+ * names are short, a libc call costs more).
+ */
+static int enum_fast(const struct row_ctx *x, const struct mnr_csv_row *row,
+		     long col, int e, int dflt, int *out)
 {
 	const char *s;
 	size_t len, j;
-	int i;
+	int k;
 
 	if (col < 0 || (len = row->len[col]) == 0) {
 		*out = dflt;
 		return 1;
 	}
+	if (len >= 32)
+		return 0;
 	s = row->field[col];
-	/* Byte loop: the names are short, a libc call costs more. */
-	for (i = 0; i < n; i++) {
-		const char *nm = names[i];
+	for (k = 0; k < 3 && x->cand[e][len][k]; k++) {
+		int i = x->cand[e][len][k] - 1;
+		const char *nm = enum_names[e][i];
 
 		for (j = 0; j < len && nm[j] == s[j]; j++)
 			;
-		if (j == len && nm[j] == '\0') {
+		if (j == len) {
 			*out = i;
 			return 1;
 		}
@@ -208,16 +250,15 @@ static int parse_fast(struct row_ctx *x, const struct mnr_csv_row *row,
 		       &c->closed, NULL) ||
 	    (c->has_removed && c->removed < c->reported) ||
 	    (c->has_closed && c->closed < c->reported) ||
-	    !enum_fast(row, ix[MNR_CASE_SOURCE], mnr_source_names, MNR_SRC_N,
-		       MNR_SRC_OTHER, &c->source) ||
-	    !enum_fast(row, ix[MNR_CASE_OUTCOME], mnr_outcome_names,
-		       MNR_OUT_N, MNR_OUT_UNKNOWN, &c->outcome) ||
-	    !enum_fast(row, ix[MNR_CASE_AGE], mnr_age_band_names, MNR_AGE_N,
-		       MNR_AGE_UNKNOWN, &age) ||
-	    !enum_fast(row, ix[MNR_CASE_SUPPORT], mnr_yesno_names,
-		       MNR_YESNO_N, MNR_UNKNOWN, &c->support) ||
-	    !enum_fast(row, ix[MNR_CASE_SUSPECT], mnr_yesno_names,
-		       MNR_YESNO_N, MNR_UNKNOWN, &c->suspect) ||
+	    !enum_fast(x, row, ix[MNR_CASE_SOURCE], 0, MNR_SRC_OTHER,
+		       &c->source) ||
+	    !enum_fast(x, row, ix[MNR_CASE_OUTCOME], 1, MNR_OUT_UNKNOWN,
+		       &c->outcome) ||
+	    !enum_fast(x, row, ix[MNR_CASE_AGE], 2, MNR_AGE_UNKNOWN, &age) ||
+	    !enum_fast(x, row, ix[MNR_CASE_SUPPORT], 3, MNR_UNKNOWN,
+		       &c->support) ||
+	    !enum_fast(x, row, ix[MNR_CASE_SUSPECT], 3, MNR_UNKNOWN,
+		       &c->suspect) ||
 	    (c->outcome == MNR_OUT_OPEN && c->has_closed))
 		return 0;
 	c->age = age;
