@@ -81,7 +81,7 @@ static int coverage(long reps, unsigned long seed)
 			for (r = 0; r < reps; r++) {
 				double u = gsl_ran_gaussian(rng, 1.0) /
 					   sqrt(1.0 - rho * rho);
-				struct mnr_its_series s = { n, month, y, NULL };
+				struct mnr_its_series s = { n, month, y, NULL, NULL };
 
 				for (i = 0; i < n; i++) {
 					int post = month[i] >= iv;
@@ -178,6 +178,7 @@ static int timing(const char *panel_path, const char *adoption_path,
 				v.month = month;
 				v.y = s.y;
 				v.population = s.population;
+				v.noise_var = s.noise_var;
 				mnr_its_options_init(&o);
 				o.seasonality = MNR_ITS_SEASON_FOURIER;
 				o.fourier_k = 1;

@@ -54,6 +54,8 @@ struct mnr_its_series {
 	const int *month;          /* n month indices (see above) */
 	const double *y;           /* n values; NAN = missing */
 	const double *population;  /* NULL, or n values (NAN = missing) */
+	const double *noise_var;   /* NULL, or n known variances of added
+				    * privacy noise (NAN or 0 = none) */
 };
 
 struct mnr_its_options {
@@ -154,6 +156,8 @@ struct mnr_its_result {
 	double deviance;
 	double theta, theta_se;  /* negbin; NAN otherwise */
 	double rho;           /* prais-winsten AR(1); NAN otherwise */
+	int noise_adjusted;   /* 1: poisson classic covariance widened for the
+			       * series' known privacy-noise variance */
 	long nw_lag;          /* -1 unless newey-west */
 	int nw_adjust;
 	struct mnr_its_diagnostics diag;

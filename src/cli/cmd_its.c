@@ -73,9 +73,9 @@ enum {
 	OPT_FORMAT, OPT_COL
 };
 
-#define NOTE_NOISE "the panel carries differential-privacy noise: it is " \
-	"part of the residual variation, which ols, quasipoisson and negbin " \
-	"intervals estimate; poisson intervals ignore it"
+#define NOTE_NOISE "the panel carries differential-privacy noise: classic " \
+	"poisson intervals add its known variance; the other models and " \
+	"error methods estimate the residual variation, noise included"
 
 struct out {
 	FILE *fp;
@@ -943,6 +943,7 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 	ser.month = month;
 	ser.y = s.y;
 	ser.population = opt.use_offset ? s.population : NULL;
+	ser.noise_var = s.noise_var;
 
 	rc = mnr_its_fit(&ser, iv, nint, &opt, &res, &err);
 	if (rc == MNR_OK && want_sens)

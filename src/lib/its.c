@@ -226,6 +226,7 @@ struct design {
 	int *rowmonth;   /* nobs months in the fit */
 	double *X;       /* nobs x k */
 	double *y, *off, *time;
+	double *noise;   /* nobs known noise variances (0 = none) */
 	size_t *ivcol_level, *ivcol_slope; /* column or (size_t)-1 */
 	size_t season_col;                 /* first seasonal column */
 	char (*names)[MNR_ITS_TERM_MAX];
@@ -241,6 +242,7 @@ static void design_free(struct design *d)
 	mnr__free(d->y);
 	mnr__free(d->off);
 	mnr__free(d->time);
+	mnr__free(d->noise);
 	mnr__free(d->ivcol_level);
 	mnr__free(d->ivcol_slope);
 	mnr__free(d->names);
@@ -444,10 +446,11 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 	d->y = mnr__malloc(s->n * sizeof(double));
 	d->off = mnr__malloc(s->n * sizeof(double));
 	d->time = mnr__malloc(s->n * sizeof(double));
+	d->noise = mnr__malloc(s->n * sizeof(double));
 	segn = mnr__calloc(nint + 1, sizeof(size_t));
 	if (!d->iv || !d->post || !d->ivcol_level || !d->ivcol_slope ||
 	    !d->names || !d->rowmonth || !d->X || !d->y || !d->off ||
-	    !d->time || !segn) {
+	    !d->time || !d->noise || !segn) {
 		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -522,6 +525,8 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 		if (yv != 0.0)
 			allzero = 0;
 		d->rowmonth[nobs] = m;
+		d->noise[nobs] = (s->noise_var && isfinite(s->noise_var[i]) &&
+				  s->noise_var[i] > 0.0) ? s->noise_var[i] : 0.0;
 		d->y[nobs] = yv;
 		d->time[nobs] = (double)m;
 		design_row(d, o, m, 0, d->X + nobs * k);
@@ -888,6 +893,57 @@ static int compute_points(const struct mnr_its_series *s,
 	return MNR_OK;
 }
 
+/*
+ * Known additive privacy noise of variance s_t (a released panel): the
+ * Poisson score sum (y_t - mu_t) x_t then has variance sum (mu_t + s_t)
+ * x_t x_t', so the classic covariance C = (X'WX)^-1 becomes
+ * C + C (sum s_t x_t x_t') C.  The other error methods and families
+ * estimate the residual variation from the data, noise included.
+ */
+static int noise_adjust(const struct design *d, struct mnr_regress_fit *fit,
+			struct mnr_error *err)
+{
+	size_t k = d->k, i, a, b, m;
+	double *M = mnr__calloc(k * k, sizeof(double));
+	double *T = mnr__calloc(k * k, sizeof(double));
+
+	if (!M || !T) {
+		mnr__free(M);
+		mnr__free(T);
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < d->nobs; i++) {
+		const double *x = d->X + i * k;
+
+		if (d->noise[i] <= 0.0)
+			continue;
+		for (a = 0; a < k; a++)
+			for (b = 0; b < k; b++)
+				M[a * k + b] += d->noise[i] * x[a] * x[b];
+	}
+	for (a = 0; a < k; a++)
+		for (b = 0; b < k; b++) {
+			double s = 0.0;
+
+			for (m = 0; m < k; m++)
+				s += fit->vcov[a * k + m] * M[m * k + b];
+			T[a * k + b] = s;
+		}
+	for (a = 0; a < k; a++)
+		for (b = 0; b < k; b++) {
+			double s = 0.0;
+
+			for (m = 0; m < k; m++)
+				s += T[a * k + m] * fit->vcov[m * k + b];
+			M[a * k + b] = s;
+		}
+	for (a = 0; a < k * k; a++)
+		fit->vcov[a] += M[a];
+	mnr__free(M);
+	mnr__free(T);
+	return MNR_OK;
+}
+
 static int regress_family(int model)
 {
 	switch (model) {
@@ -960,6 +1016,13 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 	if (!r->coef || !r->vcov) {
 		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
 		goto fail;
+	}
+	if (o->model == MNR_ITS_POISSON && o->errors == MNR_ITS_CLASSIC &&
+	    s->noise_var) {
+		rc = noise_adjust(&d, &fit, err);
+		if (rc)
+			goto fail;
+		r->noise_adjusted = 1;
 	}
 	memcpy(r->vcov, fit.vcov, k * k * sizeof(double));
 	r->df_resid = fit.df_resid;

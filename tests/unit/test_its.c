@@ -72,6 +72,7 @@ static struct mnr_its_series view(const struct series *s)
 	v.month = s->month;
 	v.y = s->y;
 	v.population = s->pop;
+	v.noise_var = NULL;
 	return v;
 }
 
@@ -771,7 +772,7 @@ static void test_sensitivity_flags_disagreement(void **state)
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	int month[48], iv = 2021 * 12;
 	double y[48], u = 0.0;
-	struct mnr_its_series v = { 48, month, y, NULL };
+	struct mnr_its_series v = { 48, month, y, NULL, NULL };
 	struct mnr_its_options o;
 	struct mnr_its_sensitivity t;
 	struct mnr_error err;
@@ -803,6 +804,58 @@ static void test_sensitivity_flags_disagreement(void **state)
 				    "count models need non-negative whole numbers");
 	}
 	mnr_its_sensitivity_free(&t);
+}
+
+/*
+ * Known privacy noise with variance (phi - 1) mu_t makes the Poisson
+ * classic covariance C + C (sum (phi-1) mu x x') C = phi C: exactly the
+ * Poisson covariance scaled by phi.  No noise changes nothing.
+ */
+static void test_poisson_known_noise(void **state)
+{
+	struct series s;
+	struct mnr_its_series v;
+	struct mnr_its_options o;
+	struct mnr_its_result r0, r1, r2;
+	struct mnr_error err;
+	double noise[200];
+	int iv = 2020 * 12;
+	size_t i, j, p0;
+	const double phi = 2.5;
+
+	(void)state;
+	make_series(&s, 36, 40.0, 1.3, 12, 23);
+	v = view(&s);
+	v.population = NULL;
+	mnr_its_options_init(&o);
+	o.model = MNR_ITS_POISSON;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r0, &err), MNR_OK);
+	assert_int_equal(r0.noise_adjusted, 0);
+	for (i = 0; i < s.n; i++)
+		noise[i] = 0.0;
+	v.noise_var = noise;
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r1, &err), MNR_OK);
+	assert_int_equal(r1.noise_adjusted, 1);
+	for (j = 0; j < r0.ncoef; j++)
+		assert_rel(r1.coef[j].std_error, r0.coef[j].std_error, 1e-14);
+	mnr_its_result_free(&r1);
+	/* points[] covers the range: month i is points[i] here. */
+	for (p0 = 0; p0 < r0.npoints; p0++)
+		noise[p0] = (phi - 1.0) * r0.points[p0].fitted;
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r2, &err), MNR_OK);
+	for (j = 0; j < r0.ncoef; j++) {
+		assert_rel(r2.coef[j].estimate, r0.coef[j].estimate, 1e-14);
+		assert_rel(r2.coef[j].std_error,
+			   sqrt(phi) * r0.coef[j].std_error, 1e-9);
+	}
+	mnr_its_result_free(&r2);
+	/* Newey-West takes the noise from the residuals: no adjustment. */
+	o.errors = MNR_ITS_NEWEY_WEST;
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r2, &err), MNR_OK);
+	assert_int_equal(r2.noise_adjusted, 0);
+	mnr_its_result_free(&r2);
+	mnr_its_result_free(&r0);
 }
 
 /* A known 60% jump in a long Poisson series is inside the interval. */
@@ -895,6 +948,7 @@ int main(void)
 		cmocka_unit_test(test_parse_options),
 		cmocka_unit_test(test_sensitivity_grid),
 		cmocka_unit_test(test_sensitivity_flags_disagreement),
+		cmocka_unit_test(test_poisson_known_noise),
 		cmocka_unit_test(test_recovers_known_effect),
 		cmocka_unit_test(test_allocation_failures),
 	};
