@@ -39,6 +39,11 @@ static const char help_text[] =
 	"  --country C            ISO 3166-1 alpha-3 code (required)\n"
 	"  --intervention YYYY-MM first month after an intervention (required;\n"
 	"                         repeat for several: terms level_change@YYYY-MM)\n"
+	"  --adoption FILE        instead of --intervention: each country's\n"
+	"                         mnr_start from a country,mnr_start file\n"
+	"  --country all, --metric all  fit every series of the panel in one\n"
+	"                         run (series that cannot be fitted are listed\n"
+	"                         with the reason; JSON: {\"results\": [...]})\n"
 	"  --model M              ols (default), poisson, quasipoisson or negbin\n"
 	"                         (NB2, dispersion by maximum likelihood)\n"
 	"  --offset population    count models: log(population) offset\n"
@@ -67,7 +72,7 @@ static const char help_text[] =
 	"poisson and negbin (as R's summary.lm / summary.glm).\n";
 
 enum {
-	OPT_METRIC = 256, OPT_COUNTRY, OPT_INTERVENTION, OPT_MODEL,
+	OPT_METRIC = 256, OPT_COUNTRY, OPT_INTERVENTION, OPT_ADOPTION, OPT_MODEL,
 	OPT_OFFSET, OPT_IMPACT, OPT_SEASON, OPT_ERRORS, OPT_NW_ADJUST,
 	OPT_PHASE_IN, OPT_FROM, OPT_TO, OPT_SENS, OPT_POINTS, OPT_LEVEL,
 	OPT_FORMAT, OPT_COL
@@ -454,8 +459,6 @@ static void print_csv(const struct out *o)
 		   *e = mnr_its_errors_name(r->errors);
 	size_t j;
 
-	fputs("country,metric,model,errors,term,estimate,std_error,ci_low,"
-	      "ci_high,p_value,exp_estimate,exp_ci_low,exp_ci_high\n", o->fp);
 	for (j = 0; j < r->ncoef; j++) {
 		const struct mnr_its_coef *k = &r->coef[j];
 
@@ -527,7 +530,7 @@ static json_t *effect_json(const struct mnr_its_effect *e)
 	return j;
 }
 
-static int print_json(const struct out *o)
+static json_t *build_json(const struct out *o)
 {
 	const struct mnr_its_result *r = o->r;
 	json_t *root = json_object(), *coefs = json_array(),
@@ -535,7 +538,6 @@ static int print_json(const struct out *o)
 	       *eff = json_object(), *pts = json_array(), *err = json_object();
 	char s[24], m[16];
 	size_t j;
-	int rc;
 
 	json_object_set_new(root, "command", json_string("its"));
 	json_object_set_new(root, "model",
@@ -695,11 +697,7 @@ static int print_json(const struct out *o)
 		json_array_append_new(warn, w);
 	}
 	json_object_set_new(root, "warnings", warn);
-	rc = json_dumpf(root, o->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			JSON_REAL_PRECISION(17));
-	fputc('\n', o->fp);
-	json_decref(root);
-	return rc;
+	return root;
 }
 
 /* month,observed,fitted,counterfactual,cf_low,cf_high,segment. */
@@ -739,6 +737,176 @@ static int write_points(const char *path, const struct mnr_its_result *r,
 	return mnr_outfile_commit(&of, err);
 }
 
+/* State of one run over one or many series. */
+struct run {
+	const char *path;
+	struct mnr_panel *panel;
+	struct mnr_its_options *opt;
+	int from, to, want_sens, multi, header_done;
+	enum fmt fmt;
+	const char *points;
+	FILE *fp;
+	json_t *results;         /* multi-series JSON: array of objects */
+	size_t nfitted, nskipped;
+};
+
+static void csv_header(struct run *u)
+{
+	if (u->header_done)
+		return;
+	fputs("country,metric,model,errors,term,estimate,std_error,ci_low,"
+	      "ci_high,p_value,exp_estimate,exp_ci_low,exp_ci_high\n", u->fp);
+	u->header_done = 1;
+}
+
+/* A series that could not be fitted (multi-series runs only). */
+static void print_skip(struct run *u, const char *country, const char *metric,
+		       const char *reason)
+{
+	json_t *j;
+
+	u->nskipped++;
+	switch (u->fmt) {
+	case FMT_TEXT:
+		fprintf(u->fp, "Interrupted time series: %s, %s: not fitted: "
+			"%s\n\n", metric, country, reason);
+		break;
+	case FMT_MD:
+		fprintf(u->fp, "### Interrupted time series: %s, %s\n\nNot "
+			"fitted: %s\n\n", metric, country, reason);
+		break;
+	case FMT_CSV:
+		csv_header(u);
+		fprintf(u->fp, "%s,%s,%s,%s,not_fitted,,,,,,,,\n", country,
+			metric, mnr_its_model_name(u->opt->model),
+			mnr_its_errors_name(u->opt->errors));
+		break;
+	case FMT_JSON:
+		j = json_object();
+		json_object_set_new(j, "command", json_string("its"));
+		json_object_set_new(j, "country", json_string(country));
+		json_object_set_new(j, "metric", json_string(metric));
+		json_object_set_new(j, "fitted", json_false());
+		json_object_set_new(j, "reason", json_string(reason));
+		json_array_append_new(u->results, j);
+		break;
+	}
+}
+
+/*
+ * Fit and print one series.  Returns MNR_OK, or the failing status with
+ * err filled (the caller reports it for a single series, or prints a skip
+ * line for many).  iv: the interventions (sorted here for display).
+ */
+static int run_one(struct run *u, const char *country, const char *metric,
+		   int *iv, size_t nint, struct mnr_error *err)
+{
+	struct mnr_its_result res;
+	struct mnr_its_sensitivity sens;
+	struct mnr_its_series ser;
+	struct mnr_series s;
+	struct out o;
+	int *month = NULL, rc;
+	size_t i;
+	json_t *j;
+
+	memset(&s, 0, sizeof(s));
+	memset(&sens, 0, sizeof(sens));
+	rc = mnr_panel_series(u->panel, country, metric, u->from, u->to, &s,
+			      err);
+	if (rc != MNR_OK)
+		goto out;
+	month = malloc(s.n ? s.n * sizeof(int) : 1);
+	if (!month) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < s.n; i++)
+		month[i] = s.first_month + (int)i;
+	ser.n = s.n;
+	ser.month = month;
+	ser.y = s.y;
+	ser.population = u->opt->use_offset ? s.population : NULL;
+	ser.noise_var = s.noise_var;
+	rc = mnr_its_fit(&ser, iv, nint, u->opt, &res, err);
+	if (rc != MNR_OK)
+		goto out;
+	if (u->want_sens) {
+		rc = mnr_its_sensitivity_run(&ser, iv, nint, u->opt, &sens, err);
+		if (rc != MNR_OK) {
+			mnr_its_result_free(&res);
+			goto out;
+		}
+	}
+	if (u->points) {
+		rc = write_points(u->points, &res, err);
+		if (rc != MNR_OK) {
+			mnr_its_result_free(&res);
+			mnr_its_sensitivity_free(&sens);
+			goto out;
+		}
+	}
+	/* Interventions in increasing order for display. */
+	for (i = 1; i < nint; i++) {
+		int v = iv[i];
+		size_t k = i;
+
+		for (; k > 0 && iv[k - 1] > v; k--)
+			iv[k] = iv[k - 1];
+		iv[k] = v;
+	}
+	memset(&o, 0, sizeof(o));
+	o.fp = u->fp;
+	o.country = country;
+	o.metric = metric;
+	o.iv = iv;
+	o.nint = nint;
+	o.opt = u->opt;
+	o.r = &res;
+	o.sens = u->want_sens ? &sens : NULL;
+	if (s.noise_var)
+		o.note = NOTE_NOISE;
+	switch (u->fmt) {
+	case FMT_TEXT:
+		print_text(&o);
+		if (u->multi)
+			fputc('\n', u->fp);
+		break;
+	case FMT_MD:
+		print_md(&o);
+		if (u->multi)
+			fputc('\n', u->fp);
+		break;
+	case FMT_CSV:
+		csv_header(u);
+		print_csv(&o);
+		break;
+	case FMT_JSON:
+		j = build_json(&o);
+		if (u->multi) {
+			json_object_set_new(j, "fitted", json_true());
+			json_array_append_new(u->results, j);
+		} else {
+			rc = json_dumpf(j, u->fp, JSON_INDENT(2) |
+					JSON_PRESERVE_ORDER |
+					JSON_REAL_PRECISION(17));
+			fputc('\n', u->fp);
+			json_decref(j);
+			if (rc != 0)
+				rc = mnr_error_set(err, MNR_EIO,
+						   "cannot format JSON");
+		}
+		break;
+	}
+	u->nfitted++;
+	mnr_its_result_free(&res);
+	mnr_its_sensitivity_free(&sens);
+out:
+	free(month);
+	mnr_series_release(&s);
+	return rc;
+}
+
 int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 {
 	static const char short_opts[] = "ho:";
@@ -748,6 +916,7 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 		{ "metric", required_argument, NULL, OPT_METRIC },
 		{ "country", required_argument, NULL, OPT_COUNTRY },
 		{ "intervention", required_argument, NULL, OPT_INTERVENTION },
+		{ "adoption", required_argument, NULL, OPT_ADOPTION },
 		{ "model", required_argument, NULL, OPT_MODEL },
 		{ "offset", required_argument, NULL, OPT_OFFSET },
 		{ "impact", required_argument, NULL, OPT_IMPACT },
@@ -765,28 +934,23 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mnr_its_options opt;
-	struct mnr_its_result res;
-	struct mnr_its_sensitivity sens;
-	struct mnr_its_series ser;
-	struct mnr_series s;
-	struct mnr_panel *panel = NULL;
+	struct mnr_adoption *adoption = NULL;
 	struct mnr_colmap map;
 	struct mnr_outfile of;
 	struct mnr_error err;
-	struct out o;
-	enum fmt fmt = FMT_TEXT;
+	struct run u;
 	const char *output = "-", *metric = NULL, *country = NULL,
-		   *points = NULL, *path;
-	int iv[MAX_IV], *month = NULL;
-	size_t nint = 0, i;
-	int c, rc, from = -1, to = -1, want_sens = 0, have_res = 0;
-	int status = CLI_EX_OK;
+		   *adoption_path = NULL;
+	int iv[MAX_IV];
+	size_t nint = 0, ci, mi, nc, nm;
+	int c, rc, status = CLI_EX_OK;
 	long l;
 
 	memset(&map, 0, sizeof(map));
 	memset(&of, 0, sizeof(of));
-	memset(&s, 0, sizeof(s));
-	memset(&sens, 0, sizeof(sens));
+	memset(&u, 0, sizeof(u));
+	u.from = u.to = -1;
+	u.fmt = FMT_TEXT;
 	mnr_its_options_init(&opt);
 	cli_getopt_reset(argv, SUB);
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
@@ -800,9 +964,10 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 			metric = optarg;
 			break;
 		case OPT_COUNTRY:
-			if (!mnr_country_valid(optarg, strlen(optarg)))
+			if (strcmp(optarg, "all") != 0 &&
+			    !mnr_country_valid(optarg, strlen(optarg)))
 				return cli_usage_error(SUB, "--country wants an "
-						       "ISO 3166-1 alpha-3 code");
+						       "ISO 3166-1 alpha-3 code or all");
 			country = optarg;
 			break;
 		case OPT_INTERVENTION:
@@ -814,6 +979,9 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 				return cli_usage_error(SUB, "--intervention "
 						       "wants YYYY-MM");
 			nint++;
+			break;
+		case OPT_ADOPTION:
+			adoption_path = optarg;
 			break;
 		case OPT_MODEL:
 			if (mnr_its_parse_model(optarg, &opt) != MNR_OK)
@@ -855,17 +1023,17 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 		case OPT_FROM:
 		case OPT_TO:
 			if (mnr_parse_month(optarg, strlen(optarg),
-					    c == OPT_FROM ? &from : &to,
+					    c == OPT_FROM ? &u.from : &u.to,
 					    NULL) != MNR_OK)
 				return cli_usage_error(SUB, "--%s wants YYYY-MM",
 						       c == OPT_FROM ? "from"
 								     : "to");
 			break;
 		case OPT_SENS:
-			want_sens = 1;
+			u.want_sens = 1;
 			break;
 		case OPT_POINTS:
-			points = optarg;
+			u.points = optarg;
 			break;
 		case OPT_LEVEL:
 			if (cli_parse_double(optarg, 0.5, 0.9999, &opt.level))
@@ -874,13 +1042,13 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
-				fmt = FMT_TEXT;
+				u.fmt = FMT_TEXT;
 			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
+				u.fmt = FMT_CSV;
 			else if (strcmp(optarg, "json") == 0)
-				fmt = FMT_JSON;
+				u.fmt = FMT_JSON;
 			else if (strcmp(optarg, "md") == 0)
-				fmt = FMT_MD;
+				u.fmt = FMT_MD;
 			else
 				return cli_usage_error(SUB, "--format wants "
 						       "text, csv, json or md");
@@ -902,8 +1070,11 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 		return cli_usage_error(SUB, "--metric is required");
 	if (!country)
 		return cli_usage_error(SUB, "--country is required");
-	if (nint == 0)
+	if (nint == 0 && !adoption_path)
 		return cli_usage_error(SUB, "--intervention is required");
+	if (nint > 0 && adoption_path)
+		return cli_usage_error(SUB, "--intervention and --adoption "
+				       "exclude each other");
 	if (opt.use_offset && opt.model == MNR_ITS_OLS)
 		return cli_usage_error(SUB, "--offset population goes with the "
 				       "count models (poisson, quasipoisson, negbin)");
@@ -913,106 +1084,104 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 	if (opt.nw_adjust && opt.errors != MNR_ITS_NEWEY_WEST)
 		return cli_usage_error(SUB, "--nw-adjust goes with --errors "
 				       "newey-west");
-	if (from >= 0 && to >= 0 && to < from)
+	if (u.from >= 0 && u.to >= 0 && u.to < u.from)
 		return cli_usage_error(SUB, "--to is before --from");
-	path = argv[optind];
+	u.multi = strcmp(country, "all") == 0 || strcmp(metric, "all") == 0;
+	if (u.multi && u.points)
+		return cli_usage_error(SUB, "--points needs one country and "
+				       "one metric");
+	u.path = argv[optind];
+	u.opt = &opt;
 
 	mnr_error_clear(&err);
-	rc = mnr_panel_read(path, map.n ? &map : NULL, &panel, &err);
+	rc = mnr_panel_read(u.path, map.n ? &map : NULL, &u.panel, &err);
 	if (rc != MNR_OK)
 		return cli_report(SUB, &err, ctx);
-	if (opt.use_offset && !panel->has_population) {
-		mnr_panel_free(panel);
+	if (opt.use_offset && !u.panel->has_population) {
+		mnr_panel_free(u.panel);
 		return cli_error(SUB, CLI_EX_DATAERR, "%s: --offset population "
-				 "needs a population column", path);
+				 "needs a population column", u.path);
 	}
-	rc = mnr_panel_series(panel, country, metric, from, to, &s, &err);
-	if (rc != MNR_OK) {
-		mnr_error_locate(&err, path, 0, 0, 0);
-		status = cli_report(SUB, &err, ctx);
-		goto out;
-	}
-	month = malloc(s.n ? s.n * sizeof(int) : 1);
-	if (!month) {
-		status = cli_error(SUB, CLI_EX_SOFTWARE, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < s.n; i++)
-		month[i] = s.first_month + (int)i;
-	ser.n = s.n;
-	ser.month = month;
-	ser.y = s.y;
-	ser.population = opt.use_offset ? s.population : NULL;
-	ser.noise_var = s.noise_var;
-
-	rc = mnr_its_fit(&ser, iv, nint, &opt, &res, &err);
-	if (rc == MNR_OK && want_sens)
-		rc = mnr_its_sensitivity_run(&ser, iv, nint, &opt, &sens, &err);
-	if (rc != MNR_OK) {
-		mnr_error_locate(&err, path, 0, 0, 0);
-		status = cli_report(SUB, &err, ctx);
-		goto out;
-	}
-	have_res = 1;
-	if (points) {
-		rc = write_points(points, &res, &err);
+	if (adoption_path) {
+		rc = mnr_adoption_read(adoption_path, NULL, &adoption, &err);
 		if (rc != MNR_OK) {
 			status = cli_report(SUB, &err, ctx);
 			goto out;
 		}
-	}
-	memset(&o, 0, sizeof(o));
-	o.country = country;
-	o.metric = metric;
-	o.iv = iv;
-	o.nint = nint;
-	o.opt = &opt;
-	o.r = &res;
-	o.sens = want_sens ? &sens : NULL;
-	if (s.noise_var)
-		o.note = NOTE_NOISE;
-	/* Interventions in increasing order for display. */
-	for (i = 1; i < nint; i++) {
-		int v = iv[i];
-		size_t k = i;
-
-		for (; k > 0 && iv[k - 1] > v; k--)
-			iv[k] = iv[k - 1];
-		iv[k] = v;
 	}
 	rc = mnr_outfile_open(&of, output, &err);
 	if (rc != MNR_OK) {
 		status = cli_report(SUB, &err, ctx);
 		goto out;
 	}
-	o.fp = of.fp;
-	switch (fmt) {
-	case FMT_TEXT:
-		print_text(&o);
-		break;
-	case FMT_MD:
-		print_md(&o);
-		break;
-	case FMT_CSV:
-		print_csv(&o);
-		break;
-	case FMT_JSON:
-		if (print_json(&o) != 0) {
+	u.fp = of.fp;
+	if (u.multi && u.fmt == FMT_JSON)
+		u.results = json_array();
+	nc = strcmp(country, "all") == 0 ? u.panel->ncountries : 1;
+	nm = strcmp(metric, "all") == 0 ? u.panel->nmetrics : 1;
+	for (ci = 0; ci < nc; ci++) {
+		const char *cc = nc > 1 ? u.panel->country[ci] : country;
+
+		for (mi = 0; mi < nm; mi++) {
+			const char *mm = nm > 1 ? u.panel->metric[mi] : metric;
+			int ivs[MAX_IV];
+			size_t nv = nint;
+
+			memcpy(ivs, iv, sizeof(iv));
+			mnr_error_clear(&err);
+			if (adoption) {
+				ivs[0] = mnr_adoption_start(adoption, cc);
+				nv = 1;
+				if (ivs[0] < 0) {
+					rc = mnr_error_set_at(&err, MNR_EDATA,
+						adoption_path, 0, 0, 0,
+						"no-adoption",
+						"country %s has no adoption date",
+						cc);
+					goto failed;
+				}
+			}
+			rc = run_one(&u, cc, mm, ivs, nv, &err);
+			if (rc == MNR_OK)
+				continue;
+failed:
+			if (!u.multi || rc == MNR_ENOMEM || rc == MNR_EIO ||
+			    rc == MNR_ECREAT) {
+				mnr_outfile_abort(&of);
+				mnr_error_locate(&err, u.path, 0, 0, 0);
+				status = cli_report(SUB, &err, ctx);
+				goto out;
+			}
+			print_skip(&u, cc, mm, err.msg);
+		}
+	}
+	if (u.results) {
+		json_t *root = json_object();
+
+		json_object_set_new(root, "command", json_string("its"));
+		json_object_set_new(root, "n_series",
+				    json_integer((json_int_t)(u.nfitted +
+							      u.nskipped)));
+		json_object_set_new(root, "n_fitted",
+				    json_integer((json_int_t)u.nfitted));
+		json_object_set_new(root, "results", u.results);
+		u.results = NULL;
+		rc = json_dumpf(root, u.fp, JSON_INDENT(2) |
+				JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+		fputc('\n', u.fp);
+		json_decref(root);
+		if (rc != 0) {
 			mnr_outfile_abort(&of);
 			status = cli_error(SUB, CLI_EX_SOFTWARE,
 					   "cannot format JSON");
 			goto out;
 		}
-		break;
 	}
 	rc = mnr_outfile_commit(&of, &err);
 	status = rc == MNR_OK ? CLI_EX_OK : cli_report(SUB, &err, ctx);
 out:
-	if (have_res)
-		mnr_its_result_free(&res);
-	mnr_its_sensitivity_free(&sens);
-	free(month);
-	mnr_series_release(&s);
-	mnr_panel_free(panel);
+	json_decref(u.results);
+	mnr_adoption_free(adoption);
+	mnr_panel_free(u.panel);
 	return status;
 }
