@@ -415,7 +415,14 @@ static void test_refuse_two_months_pre(void **state)
 	assert_int_equal(r.n_pre, 3);
 	assert_int_equal(r.n_post, 21);
 	assert_true(has_warning(&r, "short-segment"));
+	assert_false(has_warning(&r, "short-newey-west"));
 	mnr_its_result_free(&r);
+	o.errors = MNR_ITS_NEWEY_WEST;
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r, &err), MNR_OK);
+	assert_true(has_warning(&r, "short-newey-west"));
+	assert_int_equal(r.nw_lag, 2); /* floor(4 (24/100)^(2/9)) */
+	mnr_its_result_free(&r);
+	o.errors = MNR_ITS_CLASSIC;
 
 	/* A missing value does not count: 3 listed pre months, one empty. */
 	s.y[1] = NAN;
