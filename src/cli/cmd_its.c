@@ -356,7 +356,7 @@ static void print_text(const struct out *o)
 	fputc('\n', o->fp);
 	for (j = 0; j < r->ncoef; j++) {
 		const struct mnr_its_coef *k = &r->coef[j];
-		char iv[64];
+		char iv[80];
 
 		snprintf(iv, sizeof(iv), "[%s, %s]", num(c, 32, k->ci_low),
 			 num(d, 32, k->ci_high));
