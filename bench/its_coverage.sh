@@ -6,6 +6,6 @@
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$src/build-bench}
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" --target its_bench -j2 >/dev/null
 "$build/its_bench" coverage "${1:-2000}" "${2:-20261127}"

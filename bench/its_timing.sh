@@ -10,7 +10,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$src/build-bench}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" --target its_bench mnrstat -j2 >/dev/null
 "$build/mnrstat" aggregate -q --population "$src/datasets/example/population.csv" \
 	-o "$tmp/panel.csv" "$src/datasets/example/cases.csv"
