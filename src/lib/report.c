@@ -1,0 +1,1635 @@
+/*
+ * mnr_report_run: case file -> monthly panel (aggregate) -> privacy
+ * (differentially private release, or small-cell suppression for an
+ * internal report) -> per-metric analyses (compare, its, did, removal) ->
+ * charts (gnuplot) -> the report folder, written in a temporary folder and
+ * renamed into place at the end.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc_internal.h"
+#include "mnrstat/aggregate.h"
+#include "mnrstat/panel.h"
+#include "mnrstat/plot.h"
+#include "report_internal.h"
+
+extern char **environ;
+
+/* The six domains of the Model National Response, in the MNR's order. */
+const char *const mnr__rep_domains[MNR__REP_NDOMAINS] = {
+	"policy and governance",
+	"criminal justice",
+	"victim support and empowerment",
+	"societal prevention",
+	"industry engagement",
+	"communication and media",
+};
+
+void mnr_report_options_init(struct mnr_report_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->budget_kind = MNR_REPORT_BUDGET_RHO;
+	o->budget.num = MNR_REPORT_DEFAULT_RHO_NUM;
+	o->budget.den = MNR_REPORT_DEFAULT_RHO_DEN;
+	o->did_boot = 999;
+}
+
+/* ---- the metric catalogue ---------------------------------------------- */
+
+enum { CAT_METRIC, CAT_DOMAIN, CAT_DEF, CAT_UNIT, CAT_DIR, CAT_NCOL };
+static const char *const cat_cols[CAT_NCOL] = {
+	"metric", "domain", "definition", "unit", "direction"
+};
+
+struct cat_state {
+	struct mnr__rep *r;
+	long idx[CAT_NCOL];
+	size_t alloc;
+};
+
+static int cat_row(void *ud, const struct mnr_csv_row *row,
+		   struct mnr_error *err)
+{
+	struct cat_state *st = ud;
+	struct mnr__rep *r = st->r;
+	struct mnr__rep_metric *m;
+	const char *dir;
+	int req[CAT_NCOL] = { 1, 1, 1, 1, 1 };
+	size_t i;
+
+	if (row->is_header)
+		return mnr_csv_bind(row, cat_cols, req, CAT_NCOL, NULL,
+				    st->idx, err);
+	if (mnr__grow((void **)&r->m, &st->alloc, r->nmetrics + 1,
+		      sizeof(*r->m)) != 0)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	m = &r->m[r->nmetrics];
+	memset(m, 0, sizeof(*m));
+	r->nmetrics++;
+	m->name = mnr__strdup(row->field[st->idx[CAT_METRIC]]);
+	m->domain = mnr__strdup(row->field[st->idx[CAT_DOMAIN]]);
+	m->definition = mnr__strdup(row->field[st->idx[CAT_DEF]]);
+	m->unit = mnr__strdup(row->field[st->idx[CAT_UNIT]]);
+	m->direction = mnr__strdup(row->field[st->idx[CAT_DIR]]);
+	if (!m->name || !m->domain || !m->definition || !m->unit ||
+	    !m->direction)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	dir = m->direction;
+	if (strcmp(dir, "higher") == 0)
+		m->better = MNR_REPORT_BETTER_HIGHER;
+	else if (strcmp(dir, "lower") == 0)
+		m->better = MNR_REPORT_BETTER_LOWER;
+	else if (strcmp(dir, "none") == 0)
+		m->better = MNR_REPORT_BETTER_NONE;
+	else
+		return mnr_csv_field_error(row, (size_t)st->idx[CAT_DIR], err,
+					   MNR_EDATA, "enum",
+					   "direction must be higher, lower "
+					   "or none");
+	for (i = 0; i < MNR__REP_NDOMAINS; i++)
+		if (strcmp(m->domain, mnr__rep_domains[i]) == 0)
+			break;
+	if (i == MNR__REP_NDOMAINS)
+		return mnr_csv_field_error(row, (size_t)st->idx[CAT_DOMAIN],
+					   err, MNR_EDATA, "enum",
+					   "domain is not one of the six MNR "
+					   "domains");
+	m->is_count = strcmp(m->unit, "count") == 0;
+	return MNR_OK;
+}
+
+static int read_catalogue(struct mnr__rep *r, const char *path,
+			  struct mnr_error *err)
+{
+	struct cat_state st;
+	struct mnr_csv_options co;
+
+	memset(&st, 0, sizeof(st));
+	st.r = r;
+	mnr_csv_options_init(&co);
+	return mnr_csv_read_path(path, &co, cat_row, &st, err);
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static struct mnr__rep_metric *find_metric(struct mnr__rep *r,
+					   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmetrics; i++)
+		if (strcmp(r->m[i].name, name) == 0)
+			return &r->m[i];
+	return NULL;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = mnr__malloc(la + lb + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + 1, b, lb + 1);
+	return p;
+}
+
+/* Remove a folder tree that this code created (files and folders only;
+ * symbolic links are unlinked, never followed). */
+static void rm_tree(const char *path, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat sb;
+
+	if (depth > 4)
+		return;
+	d = opendir(path);
+	if (!d) {
+		unlink(path);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *p;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		p = path_join(path, de->d_name);
+		if (!p)
+			continue;
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rm_tree(p, depth + 1);
+		else
+			unlink(p);
+		mnr__free(p);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* Read a whole small file into a NUL-terminated buffer. */
+static int slurp(const char *path, char **out, struct mnr_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!fp)
+		return mnr_error_set(err, MNR_EIO, "cannot read a chart back");
+	for (;;) {
+		if (len + 65536 + 1 > cap) {
+			size_t nc = cap ? cap * 2 : 131072;
+			char *nb = mnr__realloc(buf, nc);
+
+			if (!nb) {
+				mnr__free(buf);
+				fclose(fp);
+				return mnr_error_set(err, MNR_ENOMEM,
+						     "out of memory");
+			}
+			buf = nb;
+			cap = nc;
+		}
+		n = fread(buf + len, 1, 65536, fp);
+		len += n;
+		if (n < 65536)
+			break;
+	}
+	if (ferror(fp)) {
+		mnr__free(buf);
+		fclose(fp);
+		return mnr_error_set(err, MNR_EIO, "cannot read a chart back");
+	}
+	fclose(fp);
+	buf[len] = '\0';
+	*out = buf;
+	return MNR_OK;
+}
+
+/* Is gnuplot there?  Checked before any budget is spent, so a missing
+ * program never costs privacy budget. */
+static int probe_gnuplot(const char *prog, struct mnr_error *err)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[4];
+	pid_t pid;
+	int rc, status;
+
+	argv[0] = (char *)prog;
+	argv[1] = (char *)"-e";
+	argv[2] = (char *)"exit";
+	argv[3] = NULL;
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (rc == 0)
+		rc = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
+						      O_WRONLY, 0);
+	if (rc == 0)
+		rc = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
+						      O_WRONLY, 0);
+	if (rc == 0)
+		rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc == 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			rc = ENOENT;
+	}
+	if (rc != 0) {
+		mnr_error_set(err, MNR_EPLOT, "gnuplot could not be started "
+			      "(install it: apt-get install gnuplot-nox, or "
+			      "name it with --gnuplot PATH)");
+		mnr_error_rule(err, "gnuplot-missing");
+		return MNR_EPLOT;
+	}
+	return MNR_OK;
+}
+
+/* ---- data: aggregate, then the common country x month grid ------------ */
+
+static int load_data(struct mnr__rep *r, struct mnr_error *err)
+{
+	const struct mnr_report_options *o = r->o;
+	struct mnr_agg_options ao;
+	struct mnr_agg *agg = NULL;
+	struct mnr_population *pop = NULL;
+	struct mnr_panel *panel = NULL;
+	char *ppath = NULL;
+	FILE *fp = NULL;
+	size_t i, c, t;
+	int rc;
+
+	mnr_agg_options_init(&ao);
+	ao.map = o->map;
+	ao.threads = 2;
+	rc = mnr_agg_alloc(&agg, &ao, err);
+	if (rc == MNR_OK)
+		rc = mnr_agg_read_path(agg, o->cases, err);
+	if (rc == MNR_OK)
+		rc = mnr_agg_finalise(agg, err);
+	if (rc == MNR_OK && mnr_agg_rows(agg) == 0)
+		rc = mnr_error_set(err, MNR_EDATA, "the case file holds no "
+				   "case record");
+	if (rc == MNR_OK && o->population)
+		rc = mnr_population_read(o->population, NULL, &pop, err);
+	if (rc != MNR_OK)
+		goto out;
+	r->rows = mnr_agg_rows(agg);
+	/* The panel goes through a private file in the temporary folder
+	 * (removed at once): the panel reader gives the country list, the
+	 * common span and each series. */
+	ppath = path_join(r->tmp, "panel.raw.csv");
+	if (!ppath) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	fp = fopen(ppath, "w");
+	if (!fp) {
+		rc = mnr_error_set(err, MNR_ECREAT, "cannot create a file in "
+				   "the temporary report folder");
+		goto out;
+	}
+	rc = mnr_agg_write_panel(agg, pop, fp, err);
+	if (fclose(fp) != 0 && rc == MNR_OK)
+		rc = mnr_error_set(err, MNR_EIO, "cannot write the panel");
+	fp = NULL;
+	if (rc == MNR_OK)
+		rc = mnr_panel_read(ppath, NULL, &panel, err);
+	unlink(ppath);
+	if (rc != MNR_OK)
+		goto out;
+
+	r->ncountries = panel->ncountries;
+	r->country = mnr__calloc(r->ncountries, sizeof(*r->country));
+	r->adopt = mnr__calloc(r->ncountries, sizeof(*r->adopt));
+	if (!r->country || !r->adopt) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	r->m0 = panel->n ? panel->cell[0].month : 0;
+	r->m1 = r->m0;
+	for (i = 0; i < panel->n; i++) {
+		if (panel->cell[i].month < r->m0)
+			r->m0 = panel->cell[i].month;
+		if (panel->cell[i].month > r->m1)
+			r->m1 = panel->cell[i].month;
+	}
+	r->nmonths = (size_t)(r->m1 - r->m0 + 1);
+	r->months = mnr__calloc(r->nmonths, sizeof(int));
+	r->pop = mnr__calloc(mnr__size_mul(r->ncountries, r->nmonths),
+			     sizeof(double));
+	if (!r->months || !r->pop) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (t = 0; t < r->nmonths; t++)
+		r->months[t] = r->m0 + (int)t;
+	for (i = 0; i < r->ncountries * r->nmonths; i++)
+		r->pop[i] = NAN;
+	r->has_pop = panel->has_population;
+	for (i = 0; i < panel->n; i++) {
+		const struct mnr_panel_cell *pc = &panel->cell[i];
+		size_t k = (size_t)pc->country * r->nmonths +
+			   (size_t)(pc->month - r->m0);
+
+		if (isfinite(pc->population))
+			r->pop[k] = pc->population;
+	}
+	r->focus = -1;
+	for (c = 0; c < r->ncountries; c++) {
+		memcpy(r->country[c], panel->country[c], 4);
+		r->adopt[c] = -1;
+		if (o->country && strcmp(o->country, r->country[c]) == 0)
+			r->focus = (long)c;
+	}
+
+	/* Each catalogue metric's values on the common grid. */
+	for (i = 0; i < r->nmetrics; i++) {
+		struct mnr__rep_metric *m = &r->m[i];
+		long mi = mnr_panel_metric_index(panel, m->name);
+
+		m->y = mnr__calloc(mnr__size_mul(r->ncountries, r->nmonths),
+				   sizeof(double));
+		m->hide = mnr__calloc(mnr__size_mul(r->ncountries,
+						    r->nmonths), 1);
+		m->c = mnr__calloc(r->ncountries, sizeof(*m->c));
+		if (!m->y || !m->hide || !m->c) {
+			rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+			goto out;
+		}
+		for (t = 0; t < r->ncountries * r->nmonths; t++)
+			m->y[t] = NAN;
+		if (mi < 0) {
+			snprintf(m->withheld, sizeof(m->withheld), "%s",
+				 "not in the aggregated panel");
+			continue;
+		}
+		m->analysed = 1;
+	}
+	for (i = 0; i < panel->n; i++) {
+		const struct mnr_panel_cell *pc = &panel->cell[i];
+		struct mnr__rep_metric *m =
+			find_metric(r, panel->metric[pc->metric]);
+
+		if (m)
+			m->y[(size_t)pc->country * r->nmonths +
+			     (size_t)(pc->month - r->m0)] = pc->value;
+	}
+	/* A count month inside the common span but outside a country's own
+	 * grid had no report: a true zero (the aggregator's rule). */
+	for (i = 0; i < r->nmetrics; i++) {
+		struct mnr__rep_metric *m = &r->m[i];
+
+		if (!m->analysed || !m->is_count)
+			continue;
+		for (t = 0; t < r->ncountries * r->nmonths; t++)
+			if (isnan(m->y[t]))
+				m->y[t] = 0;
+	}
+out:
+	if (fp)
+		fclose(fp);
+	mnr__free(ppath);
+	mnr_panel_free(panel);
+	mnr_population_free(pop);
+	mnr_agg_free(agg);
+	return rc;
+}
+
+/* ---- privacy ----------------------------------------------------------- */
+
+/*
+ * What one case record adds to the released counts: 1 to reports_total,
+ * to exactly one reports_<source>, to at most one outcome_*, and at most 1
+ * to each of the others below -- all in the record's own report month.
+ * So the l1 sensitivity per record is the number of groups released, and
+ * the squared l2 sensitivity the same (every contribution is 0 or 1).
+ */
+static int count_group(const char *name)
+{
+	static const char *const single[] = {
+		"reports_total", "reports_removed", "cases_closed",
+		"support_offered_yes", "support_offered_known",
+		"victim_suspect_yes", "victim_suspect_known",
+	};
+	size_t i;
+
+	if (strncmp(name, "reports_", 8) == 0 &&
+	    (strcmp(name + 8, "hotline") == 0 ||
+	     strcmp(name + 8, "helpline") == 0 ||
+	     strcmp(name + 8, "police") == 0 ||
+	     strcmp(name + 8, "industry") == 0 ||
+	     strcmp(name + 8, "other") == 0))
+		return 100;  /* one group: the record's source */
+	if (strncmp(name, "outcome_", 8) == 0)
+		return 101;  /* one group: the record's outcome */
+	for (i = 0; i < sizeof(single) / sizeof(single[0]); i++)
+		if (strcmp(name, single[i]) == 0)
+			return (int)i;
+	return -1;           /* unknown: not released */
+}
+
+static double eps_at_delta(double rho, double delta)
+{
+	double lo = 0, hi = 200;
+	int k;
+
+	/* delta(eps) decreases in eps: bisection for the smallest eps whose
+	 * delta is at most the target (CKS Corollary 13 via dp.h). */
+	for (k = 0; k < 80; k++) {
+		double mid = 0.5 * (lo + hi);
+
+		if (mnr_dp_zcdp_delta(rho, mid) <= delta)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+static int private_release(struct mnr__rep *r, struct mnr_error *err)
+{
+	const struct mnr_report_options *o = r->o;
+	struct mnr_ledger_request req;
+	struct mnr_ledger_summary sum;
+	struct mnr_rng rng;
+	int groups[128] = { 0 };
+	uint64_t l = 0;
+	size_t i, k;
+	int rc;
+	struct stat sb;
+
+	for (i = 0; i < r->nmetrics; i++) {
+		struct mnr__rep_metric *m = &r->m[i];
+		int g;
+
+		if (!m->analysed)
+			continue;
+		if (!m->is_count) {
+			m->analysed = 0;
+			snprintf(m->withheld, sizeof(m->withheld), "%s",
+				 "withheld from a private report: no "
+				 "differentially private estimator for it "
+				 "yet (an internal report shows it)");
+			continue;
+		}
+		g = count_group(m->name);
+		if (g < 0) {
+			m->analysed = 0;
+			snprintf(m->withheld, sizeof(m->withheld), "%s",
+				 "withheld: its contribution per case record "
+				 "is not known, so no noise can be calibrated");
+			continue;
+		}
+		if (!groups[g]) {
+			groups[g] = 1;
+			l++;
+		}
+	}
+	if (l == 0)
+		return mnr_error_set(err, MNR_EDATA, "no count metric to "
+				     "release");
+	r->sensitivity = l;
+	if (o->budget_kind == MNR_REPORT_BUDGET_EPSILON) {
+		rc = mnr_dp_calibrate_laplace(o->budget, l, &r->noise, err);
+		r->eps_equiv = mnr_rational_to_double(o->budget);
+	} else {
+		rc = mnr_dp_calibrate_gauss_rho(o->budget, l, &r->noise, err);
+		r->eps_equiv = eps_at_delta(mnr_rational_to_double(o->budget),
+					    1e-6);
+	}
+	if (rc == MNR_OK)
+		rc = mnr_dp_variance(&r->noise, &r->noise_var, err);
+	if (rc == MNR_OK)
+		rc = mnr_dp_interval(&r->noise, 0.95, &r->halfwidth,
+				     &r->coverage, err);
+	if (rc != MNR_OK)
+		return rc;
+
+	/* The ledger entry is written and fsync'd before any noise is
+	 * drawn, so the ledger never records less than was released. */
+	memset(&req, 0, sizeof(req));
+	req.dataset = r->sha_cases;
+	req.unit = "case_record";
+	req.budget_kind = o->budget_kind == MNR_REPORT_BUDGET_EPSILON
+			  ? MNR_LEDGER_EPSILON : MNR_LEDGER_RHO;
+	req.budget = o->budget;
+	if (o->ledger && stat(o->ledger, &sb) == 0) {
+		memset(&sum, 0, sizeof(sum));
+		rc = mnr_ledger_verify(o->ledger, &sum, err);
+		if (rc != MNR_OK)
+			return rc;
+		for (k = 0; k < sum.naccounts; k++)
+			if (strcmp(sum.accounts[k].dataset, r->sha_cases) == 0 &&
+			    strcmp(sum.accounts[k].unit, "case_record") == 0)
+				req.budget_kind = 0; /* the recorded total */
+		mnr_ledger_summary_free(&sum);
+	}
+	req.mechanism = mnr_dp_mechanism_name(r->noise.kind);
+	req.cost_kind = o->budget_kind == MNR_REPORT_BUDGET_EPSILON
+			? MNR_LEDGER_EPSILON : MNR_LEDGER_RHO;
+	req.cost = o->budget;
+	req.label = o->has_seed ? "mnrstat report (NOT PRIVATE: seeded)"
+				: "mnrstat report";
+	if (o->ledger) {
+		r->ledger_path = o->ledger;
+	} else {
+		snprintf(r->ledger_buf, sizeof(r->ledger_buf), "%s/ledger.jsonl",
+			 r->tmp);
+		r->ledger_path = r->ledger_buf;
+	}
+	rc = mnr_ledger_spend(r->ledger_path, &req, &r->receipt, err);
+	if (rc != MNR_OK)
+		return rc;
+	r->has_receipt = 1;
+
+	if (o->has_seed)
+		mnr_rng_init_insecure(&rng, o->seed);
+	else
+		mnr_rng_init_secure(&rng);
+	for (i = 0; i < r->nmetrics && rc == MNR_OK; i++) {
+		struct mnr__rep_metric *m = &r->m[i];
+
+		if (!m->analysed)
+			continue;
+		for (k = 0; k < r->ncountries * r->nmonths; k++) {
+			int64_t v = (int64_t)m->y[k], out;
+
+			rc = mnr_dp_release_value(&rng, &r->noise, v, &out,
+						  err);
+			if (rc != MNR_OK)
+				break;
+			/* Post-processing: counts are never negative. */
+			if (out < 0) {
+				out = 0;
+				r->nclamped++;
+			}
+			m->y[k] = (double)out;
+			r->nreleased_cells++;
+		}
+	}
+	mnr_rng_wipe(&rng);
+	if (rc != MNR_OK) {
+		/* Nothing half-released is kept. */
+		for (i = 0; i < r->nmetrics; i++)
+			for (k = 0; k < r->ncountries * r->nmonths; k++)
+				r->m[i].y[k] = NAN;
+		return rc;
+	}
+	r->private_release = 1;
+	snprintf(r->privacy_line, sizeof(r->privacy_line),
+		 "%sdifferentially private (%s %s = %g per case record)",
+		 o->has_seed ? "NOT PRIVATE (seeded) - " : "",
+		 mnr_dp_mechanism_name(r->noise.kind),
+		 o->budget_kind == MNR_REPORT_BUDGET_EPSILON ? "epsilon" : "rho",
+		 mnr_rational_to_double(o->budget));
+	return MNR_OK;
+}
+
+static int internal_suppress(struct mnr__rep *r, struct mnr_error *err)
+{
+	size_t C = r->ncountries, T = r->nmonths, i, k;
+	uint64_t *x = mnr__calloc(mnr__size_mul(C, T), sizeof(uint64_t));
+	unsigned char *mark = mnr__calloc(mnr__size_mul(C, T), 1);
+	unsigned char *rt = mnr__calloc(C, 1), *ct = mnr__calloc(T, 1);
+	struct mnr__rep_metric *total = find_metric(r, "reports_total");
+	int rc = MNR_OK;
+
+	if (!x || !mark || !rt || !ct) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < r->nmetrics && rc == MNR_OK; i++) {
+		struct mnr__rep_metric *m = &r->m[i];
+		size_t np = 0, ns = 0;
+
+		if (!m->analysed || !m->is_count)
+			continue;
+		for (k = 0; k < C * T; k++)
+			x[k] = m->y[k] > 0 ? (uint64_t)m->y[k] : 0;
+		rc = mnr_dp_suppress(x, C, T, MNR_REPORT_SUPPRESS_K, mark, rt,
+				     ct, &np, &ns, err);
+		for (k = 0; rc == MNR_OK && k < C * T; k++)
+			m->hide[k] = mark[k] != MNR_SUPP_NONE;
+		r->nsuppressed_primary += np;
+		r->nsuppressed_secondary += ns;
+	}
+	/* A share or a median of a month with few reports describes those few
+	 * reports: hidden wherever the month's report count is hidden or
+	 * below the threshold. */
+	for (i = 0; rc == MNR_OK && i < r->nmetrics; i++) {
+		struct mnr__rep_metric *m = &r->m[i];
+
+		if (!m->analysed || m->is_count)
+			continue;
+		for (k = 0; k < C * T; k++)
+			m->hide[k] = total && total->analysed &&
+				     (total->hide[k] ||
+				      total->y[k] < MNR_REPORT_SUPPRESS_K);
+	}
+	snprintf(r->privacy_line, sizeof(r->privacy_line),
+		 "INTERNAL - not for publication (no noise; counts below %d "
+		 "hidden)", MNR_REPORT_SUPPRESS_K);
+out:
+	mnr__free(x);
+	mnr__free(mark);
+	mnr__free(rt);
+	mnr__free(ct);
+	return rc;
+}
+
+/* ---- analysis ----------------------------------------------------------- */
+
+static void head_from_its(struct mnr__rep_head *h,
+			  const struct mnr__rep_metric *m,
+			  const struct mnr_its_result *its)
+{
+	const struct mnr_its_coef *c = mnr_its_coef_find(its, "level_change");
+	int share = strncmp(m->unit, "share", 5) == 0;
+
+	memset(h, 0, sizeof(*h));
+	if (!c)
+		return;
+	h->has = 1;
+	h->method = "interrupted time series: level change at adoption";
+	h->e.level = its->level;
+	h->e.better = m->better;
+	h->e.label = h->label;
+	h->p_value = c->p_value;
+	if (isfinite(c->exp_estimate)) {
+		h->e.scale = MNR_REPORT_RATIO;
+		h->e.estimate = c->exp_estimate;
+		h->e.ci_low = c->exp_ci_low;
+		h->e.ci_high = c->exp_ci_high;
+		snprintf(h->label, sizeof(h->label), "the monthly level of %s",
+			 m->name);
+	} else {
+		double f = share ? 100.0 : 1.0;
+
+		h->e.scale = MNR_REPORT_DIFF;
+		h->e.estimate = c->estimate * f;
+		h->e.ci_low = c->ci_low * f;
+		h->e.ci_high = c->ci_high * f;
+		snprintf(h->unit, sizeof(h->unit), "%s",
+			 share ? "percentage points" : m->unit);
+		h->e.unit = h->unit;
+		snprintf(h->label, sizeof(h->label), "the monthly level of %s",
+			 m->name);
+	}
+}
+
+static void head_from_compare(struct mnr__rep_head *h,
+			      const struct mnr__rep_metric *m,
+			      const struct mnr_compare_result *cr, int noisy)
+{
+	int share = strncmp(m->unit, "share", 5) == 0;
+
+	memset(h, 0, sizeof(*h));
+	h->e.label = h->label;
+	h->e.better = m->better;
+	if (cr->has_rate) {
+		h->has = 1;
+		h->e.scale = MNR_REPORT_RATIO;
+		h->e.level = cr->rate.level;
+		h->e.estimate = cr->rate.ratio;
+		/* Released counts: the Wald interval carries the noise
+		 * variance; the exact one does not (compare.h). */
+		h->e.ci_low = noisy ? cr->rate.wald_low : cr->rate.exact_low;
+		h->e.ci_high = noisy ? cr->rate.wald_high : cr->rate.exact_high;
+		h->p_value = noisy ? cr->rate.wald_p : cr->rate.exact_p;
+		h->method = "before/after rate ratio";
+		snprintf(h->label, sizeof(h->label), "the monthly rate of %s",
+			 m->name);
+	} else if (cr->has_welch) {
+		double f = share ? 100.0 : 1.0;
+
+		h->has = 1;
+		h->e.scale = MNR_REPORT_DIFF;
+		h->e.level = cr->welch.level;
+		h->e.estimate = cr->welch.diff * f;
+		h->e.ci_low = cr->welch.ci_low * f;
+		h->e.ci_high = cr->welch.ci_high * f;
+		h->p_value = cr->welch.p_value;
+		snprintf(h->unit, sizeof(h->unit), "%s",
+			 share ? "percentage points" : m->unit);
+		h->e.unit = h->unit;
+		h->method = "before/after difference of means (Welch)";
+		snprintf(h->label, sizeof(h->label), "the monthly mean of %s",
+			 m->name);
+	}
+}
+
+static void head_finish(struct mnr__rep_head *h)
+{
+	mnr_report_classify(&h->e, &h->v);
+	if (mnr_report_sentence(&h->e, h->sentence, sizeof(h->sentence),
+				NULL) != MNR_OK)
+		h->sentence[0] = '\0';
+}
+
+static int analyse_country(struct mnr__rep *r, struct mnr__rep_metric *m,
+			   size_t c, struct mnr_error *err)
+{
+	struct mnr__rep_country *rc = &m->c[c];
+	size_t T = r->nmonths;
+	const double *y = m->y + c * T;
+	const double *pop = r->has_pop ? r->pop + c * T : NULL;
+	double *nv = NULL;
+	struct mnr_compare_options co;
+	struct mnr_its_options io;
+	struct mnr_its_series s;
+	struct mnr_error e2;
+	int st, iv = r->adopt[c];
+	size_t t;
+
+	if (iv < 0 || iv <= r->m0 || iv > r->m1)
+		return MNR_OK;
+	rc->analysed = 1;
+	rc->intervention = iv;
+	if (r->private_release) {
+		nv = mnr__calloc(T, sizeof(double));
+		if (!nv)
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		for (t = 0; t < T; t++)
+			nv[t] = r->noise_var;
+	}
+	memset(&co, 0, sizeof(co));
+	co.intervention = iv;
+	co.kind = m->is_count ? MNR_COMPARE_COUNT : MNR_COMPARE_LEVEL;
+	co.level = 0.95;
+	mnr_error_clear(&e2);
+	st = mnr_compare_series(y, m->is_count ? pop : NULL, NULL, nv, T,
+				r->m0, &co, &rc->cmp, &e2);
+	if (st == MNR_ENOMEM) {
+		mnr__free(nv);
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	}
+	rc->has_cmp = st == MNR_OK;
+	if (!rc->has_cmp)
+		snprintf(rc->cmp_err, sizeof(rc->cmp_err), "%s", e2.msg);
+
+	/* Segmented regression: quasi-Poisson for counts (the dispersion
+	 * also absorbs the release noise), OLS otherwise; Newey-West errors;
+	 * two Fourier pairs for seasonality (Lopez Bernal et al. 2017),
+	 * dropped only when the series is too short for them. */
+	mnr_its_options_init(&io);
+	if (m->is_count) {
+		mnr_its_parse_model("quasipoisson", &io);
+		io.use_offset = pop != NULL;
+	}
+	mnr_its_parse_errors("newey-west", &io);
+	mnr_its_parse_seasonality("fourier:2", &io);
+	memset(&s, 0, sizeof(s));
+	s.n = T;
+	s.month = r->months;
+	s.noise_var = nv;
+	s.y = y;
+	s.population = io.use_offset ? pop : NULL;
+	mnr_error_clear(&e2);
+	st = mnr_its_fit(&s, &iv, 1, &io, &rc->its, &e2);
+	rc->its_season = 1;
+	if (st != MNR_OK && st != MNR_ENOMEM && st != MNR_EDATA) {
+		io.seasonality = MNR_ITS_SEASON_NONE;
+		mnr_error_clear(&e2);
+		st = mnr_its_fit(&s, &iv, 1, &io, &rc->its, &e2);
+		rc->its_season = 0;
+	}
+	mnr__free(nv);
+	if (st == MNR_ENOMEM)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	rc->has_its = st == MNR_OK;
+	if (!rc->has_its)
+		snprintf(rc->its_err, sizeof(rc->its_err), "%s", e2.msg);
+
+	if (rc->has_its)
+		head_from_its(&rc->head, m, &rc->its);
+	if (!rc->head.has && rc->has_cmp)
+		head_from_compare(&rc->head, m, &rc->cmp, r->private_release);
+	if (!rc->head.has) {
+		memset(&rc->head, 0, sizeof(rc->head));
+		rc->head.e.label = rc->head.label;
+		rc->head.e.estimate = NAN;
+		rc->head.e.level = 0.95;
+		snprintf(rc->head.label, sizeof(rc->head.label), "%s",
+			 m->name);
+		rc->head.method = "none";
+	}
+	head_finish(&rc->head);
+	return MNR_OK;
+}
+
+static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
+		       struct mnr_error *err)
+{
+	size_t C = r->ncountries, T = r->nmonths, n = C * T, i;
+	size_t *unit = mnr__calloc(n, sizeof(size_t));
+	long *period = mnr__calloc(n, sizeof(long));
+	long *adopt = mnr__calloc(C, sizeof(long));
+	struct mnr_did_panel p;
+	struct mnr_did_options opt;
+	struct mnr_error e2;
+	int st = MNR_OK;
+
+	if (!unit || !period || !adopt) {
+		st = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		unit[i] = i / T;
+		period[i] = r->m0 + (long)(i % T);
+	}
+	for (i = 0; i < C; i++)
+		adopt[i] = r->adopt[i] < 0 ? MNR_DID_NEVER : r->adopt[i];
+	memset(&p, 0, sizeof(p));
+	p.n_obs = n;
+	p.unit = unit;
+	p.period = period;
+	p.y = m->y;
+	p.n_units = C;
+	p.adoption = adopt;
+	mnr_did_options_init(&opt);
+	opt.methods = MNR_DID_CS;
+	opt.control = MNR_DID_CONTROL_NOTYET;
+	opt.seed = r->o->has_seed ? (unsigned long)r->o->seed : 1;
+	opt.boot = r->o->did_boot;
+	opt.wild = MNR_DID_WILD_OFF;
+	/* Countries differ a hundredfold in size: counts are compared per
+	 * 100 000 population when the population is known. */
+	if (m->is_count && r->has_pop) {
+		p.population = r->pop;
+		opt.per_population = 1;
+	}
+	mnr_error_clear(&e2);
+	st = mnr_did_run(&p, &opt, &m->did, &e2);
+	if (st == MNR_EDATA && opt.per_population) {
+		p.population = NULL;
+		opt.per_population = 0;
+		mnr_error_clear(&e2);
+		st = mnr_did_run(&p, &opt, &m->did, &e2);
+	}
+	if (st == MNR_ENOMEM) {
+		st = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (st != MNR_OK) {
+		snprintf(m->did_err, sizeof(m->did_err), "%s", e2.msg);
+		m->did = NULL;
+	}
+	st = MNR_OK;
+out:
+	mnr__free(unit);
+	mnr__free(period);
+	mnr__free(adopt);
+	return st;
+}
+
+static void head_from_did(struct mnr__rep_head *h,
+			  const struct mnr__rep_metric *m,
+			  const struct mnr_did_result *d)
+{
+	const struct mnr_did_est *o = &d->cs.overall;
+	int share = strncmp(m->unit, "share", 5) == 0;
+	double f = share ? 100.0 : 1.0;
+
+	memset(h, 0, sizeof(*h));
+	h->e.label = h->label;
+	h->e.better = m->better;
+	h->e.level = d->level;
+	h->e.scale = MNR_REPORT_DIFF;
+	h->e.estimate = d->cs.computed ? o->est * f : NAN;
+	h->e.ci_low = o->lo * f;
+	h->e.ci_high = o->hi * f;
+	h->p_value = o->p;
+	h->has = d->cs.computed && isfinite(o->est);
+	h->method = "Callaway-Sant'Anna average effect on adopters "
+		    "(not-yet-adopted countries as controls)";
+	if (d->per_population)
+		snprintf(h->unit, sizeof(h->unit), "per 100 000 people "
+			 "per month");
+	else
+		snprintf(h->unit, sizeof(h->unit), "%s",
+			 share ? "percentage points" :
+			 m->is_count ? "per month" : m->unit);
+	h->e.unit = h->unit;
+	snprintf(h->label, sizeof(h->label), "%s in adopting countries",
+		 m->name);
+	head_finish(h);
+}
+
+static void fill_checklist(struct mnr__rep *r, struct mnr__rep_metric *m)
+{
+	struct mnr_report_check_input in;
+	size_t c, nfit = 0, i;
+	int all_season = 1, all_diag = 1;
+	size_t n_never = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.lb_p = NAN;
+	in.bg_p = NAN;
+	in.n_pre = (size_t)-1;
+	in.n_post = (size_t)-1;
+	in.robust_errors = 1;
+	for (c = 0; c < r->ncountries; c++) {
+		const struct mnr__rep_country *cc = &m->c[c];
+		size_t np, nq;
+		double bg;
+
+		if (r->focus >= 0 && (long)c != r->focus)
+			continue;
+		if (!cc->analysed)
+			continue;
+		np = cc->has_its ? cc->its.n_pre : cc->has_cmp ? cc->cmp.n_pre
+							       : 0;
+		nq = cc->has_its ? cc->its.n_post : cc->has_cmp ?
+			cc->cmp.n_post : 0;
+		if (np < in.n_pre)
+			in.n_pre = np;
+		if (nq < in.n_post)
+			in.n_post = nq;
+		if (!cc->has_its) {
+			all_season = 0;
+			all_diag = 0;
+			continue;
+		}
+		nfit++;
+		if (!cc->its_season)
+			all_season = 0;
+		/* The weakest (smallest) p over the countries is the one
+		 * that decides whether autocorrelation was found. */
+		if (isfinite(cc->its.diag.lb_p) &&
+		    !(cc->its.diag.lb_p >= in.lb_p))
+			in.lb_p = cc->its.diag.lb_p;
+		bg = isfinite(cc->its.diag.bg12_p) ? cc->its.diag.bg12_p
+						   : cc->its.diag.bg1_p;
+		if (isfinite(bg) && !(bg >= in.bg_p))
+			in.bg_p = bg;
+		if (!isfinite(cc->its.diag.lb_p) && !isfinite(bg))
+			all_diag = 0;
+	}
+	if (in.n_pre == (size_t)-1)
+		in.n_pre = 0;
+	if (in.n_post == (size_t)-1)
+		in.n_post = 0;
+	in.seasonality = nfit > 0 && all_season;
+	in.diagnostics = nfit > 0 && all_diag;
+	in.design_has_controls = r->focus < 0;
+	for (i = 0; i < r->ncountries; i++)
+		if (r->adopt[i] < 0 || r->adopt[i] > r->m1)
+			n_never++;
+	in.n_controls = m->did && m->did->cs.computed ? n_never : 0;
+	if (in.design_has_controls && in.n_controls == 0 && m->did &&
+	    m->did->cs.computed)
+		in.n_controls = m->did->cs.n_never;
+	mnr_report_checklist(&in, m->check);
+}
+
+/* ---- charts ------------------------------------------------------------ */
+
+static int render(struct mnr__rep *r, const char *script, const char *name,
+		  char **svg, struct mnr_error *err)
+{
+	struct mnr_plot_run run;
+	struct mnr_plot_status st;
+	char *img = NULL, *dir = path_join(r->tmp, "charts");
+	double t0 = now_seconds();
+	char *p;
+	int rc;
+
+	if (!dir)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	img = path_join(dir, name);
+	mnr__free(dir);
+	if (!img)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	run.gnuplot = r->o->gnuplot;
+	run.show_stderr = 0;
+	rc = mnr_plot_render(script, img, NULL, &run, &st, err);
+	r->gnuplot_seconds += now_seconds() - t0;
+	if (rc == MNR_OK)
+		rc = slurp(img, svg, err);
+	mnr__free(img);
+	if (rc != MNR_OK)
+		return rc;
+	/* Inline form: drop the XML declaration and doctype before <svg. */
+	p = strstr(*svg, "<svg");
+	if (p && p != *svg)
+		memmove(*svg, p, strlen(p) + 1);
+	r->ncharts++;
+	return MNR_OK;
+}
+
+static void chart_meta(struct mnr__rep *r, struct mnr_plot_meta *meta,
+		       const char *title, const char *subtitle,
+		       const char *ylabel, const char *name)
+{
+	memset(meta, 0, sizeof(*meta));
+	meta->title = title;
+	meta->subtitle = subtitle;
+	meta->xlabel = "month";
+	meta->ylabel = ylabel;
+	meta->data = r->o->synthetic ? "bundled example cases.csv (SYNTHETIC)"
+				     : "case file (see manifest.json)";
+	meta->privacy = r->privacy_line;
+	meta->date = r->o->date;
+	meta->output_name = name;
+	meta->format = MNR_PLOT_SVG;
+	meta->width = 800;
+	meta->height = 460;
+}
+
+static void ylabel_of(const struct mnr__rep_metric *m, char *buf,
+		      size_t size)
+{
+	if (m->is_count)
+		snprintf(buf, size, "%s per month (count)", m->name);
+	else
+		snprintf(buf, size, "%s (%s)", m->name, m->unit);
+}
+
+static int chart_country(struct mnr__rep *r, struct mnr__rep_metric *m,
+			 struct mnr_error *err)
+{
+	size_t c = (size_t)r->focus, T = r->nmonths, i;
+	struct mnr__rep_country *cc = &m->c[c];
+	struct mnr_plot_meta meta;
+	char title[160], yl[160], sub[200];
+	char *script = NULL;
+	double *buf = NULL;
+	int rc;
+
+	snprintf(m->chart[0], sizeof(m->chart[0]), "%s.svg", m->name);
+	snprintf(title, sizeof(title), "%s, %s", m->name, r->country[c]);
+	snprintf(sub, sizeof(sub), "MNR domain: %s", m->domain);
+	ylabel_of(m, yl, sizeof(yl));
+	chart_meta(r, &meta, title, sub, yl, m->chart[0]);
+	if (cc->has_its) {
+		size_t n = cc->its.npoints;
+		int *month = mnr__calloc(n, sizeof(int));
+		int *seg = mnr__calloc(n, sizeof(int));
+		struct mnr_plot_its pi;
+
+		buf = mnr__calloc(mnr__size_mul(n, 5), sizeof(double));
+		if (!month || !seg || !buf) {
+			mnr__free(month);
+			mnr__free(seg);
+			mnr__free(buf);
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		}
+		for (i = 0; i < n; i++) {
+			const struct mnr_its_point *pt = &cc->its.points[i];
+			size_t k = (size_t)(pt->month - r->m0);
+
+			month[i] = pt->month;
+			seg[i] = pt->segment < 0 ? 0 : pt->segment;
+			buf[i] = k < T && m->hide[c * T + k] ? NAN : pt->y;
+			buf[n + i] = pt->fitted;
+			buf[2 * n + i] = pt->counterfactual;
+			buf[3 * n + i] = pt->cf_low;
+			buf[4 * n + i] = pt->cf_high;
+		}
+		memset(&pi, 0, sizeof(pi));
+		pi.n = n;
+		pi.month = month;
+		pi.observed = buf;
+		pi.fitted = buf + n;
+		pi.counterfactual = buf + 2 * n;
+		pi.cf_low = buf + 3 * n;
+		pi.cf_high = buf + 4 * n;
+		pi.segment = seg;
+		pi.nint = 1;
+		pi.intervention = &cc->intervention;
+		pi.interval_label = "95% interval of the counterfactual";
+		rc = mnr_plot_its_script(&meta, &pi, &script, err);
+		mnr__free(month);
+		mnr__free(seg);
+	} else {
+		struct mnr_plot_series ps;
+
+		buf = mnr__calloc(T, sizeof(double));
+		if (!buf)
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		for (i = 0; i < T; i++)
+			buf[i] = m->hide[c * T + i] ? NAN : m->y[c * T + i];
+		memset(&ps, 0, sizeof(ps));
+		ps.label = r->country[c];
+		ps.n = T;
+		ps.month = r->months;
+		ps.y = buf;
+		ps.nint = cc->analysed ? 1 : 0;
+		ps.intervention = &cc->intervention;
+		rc = mnr_plot_series_script(&meta, &ps, &script, err);
+	}
+	if (rc == MNR_OK)
+		rc = render(r, script, m->chart[0], &m->svg[0], err);
+	mnr_plot_script_free(script);
+	mnr__free(buf);
+	return rc;
+}
+
+static int chart_all(struct mnr__rep *r, struct mnr__rep_metric *m,
+		     struct mnr_error *err)
+{
+	size_t C = r->ncountries, T = r->nmonths, c, i;
+	struct mnr_plot_series *ps = mnr__calloc(C, sizeof(*ps));
+	double *buf = mnr__calloc(mnr__size_mul(C, T), sizeof(double));
+	struct mnr_plot_meta meta;
+	char title[160], yl[160], sub[200];
+	char *script = NULL;
+	int rc;
+
+	if (!ps || !buf) {
+		mnr__free(ps);
+		mnr__free(buf);
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	}
+	snprintf(m->chart[0], sizeof(m->chart[0]), "%s_countries.svg",
+		 m->name);
+	snprintf(title, sizeof(title), "%s by country (vertical line: MNR "
+		 "adoption)", m->name);
+	snprintf(sub, sizeof(sub), "MNR domain: %s", m->domain);
+	ylabel_of(m, yl, sizeof(yl));
+	chart_meta(r, &meta, title, sub, yl, m->chart[0]);
+	meta.height = 120 + 130 * (unsigned)((C + 3) / 4);
+	for (c = 0; c < C; c++) {
+		for (i = 0; i < T; i++)
+			buf[c * T + i] = m->hide[c * T + i] ? NAN
+							    : m->y[c * T + i];
+		ps[c].label = r->country[c];
+		ps[c].n = T;
+		ps[c].month = r->months;
+		ps[c].y = buf + c * T;
+		ps[c].nint = r->adopt[c] >= 0 ? 1 : 0;
+		ps[c].intervention = &r->adopt[c];
+	}
+	rc = mnr_plot_multiples_script(&meta, ps, C > 48 ? 48 : C, &script,
+				       err);
+	if (rc == MNR_OK)
+		rc = render(r, script, m->chart[0], &m->svg[0], err);
+	mnr_plot_script_free(script);
+	script = NULL;
+	mnr__free(ps);
+	mnr__free(buf);
+	if (rc != MNR_OK)
+		return rc;
+
+	/* The event study of the Callaway-Sant'Anna estimates. */
+	if (m->did && m->did->cs.computed && m->did->cs.n_event > 0) {
+		const struct mnr_did_cs *cs = &m->did->cs;
+		size_t n = 0, k;
+		int *et = mnr__calloc(cs->n_event, sizeof(int));
+		double *v = mnr__calloc(mnr__size_mul(cs->n_event, 5),
+					sizeof(double));
+		struct mnr_plot_event_study es;
+		int band = 1;
+
+		if (!et || !v) {
+			mnr__free(et);
+			mnr__free(v);
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		}
+		for (k = 0; k < cs->n_event; k++) {
+			const struct mnr_did_agg *a = &cs->event[k];
+
+			if (!isfinite(a->est.est) || !isfinite(a->est.lo) ||
+			    !isfinite(a->est.hi))
+				continue;
+			et[n] = (int)a->key;
+			v[n] = a->est.est;
+			v[cs->n_event + n] = a->est.lo;
+			v[2 * cs->n_event + n] = a->est.hi;
+			v[3 * cs->n_event + n] = a->band_lo;
+			v[4 * cs->n_event + n] = a->band_hi;
+			if (!isfinite(a->band_lo) || !isfinite(a->band_hi))
+				band = 0;
+			n++;
+		}
+		if (n > 0) {
+			char yl2[200];
+
+			snprintf(m->chart[1], sizeof(m->chart[1]),
+				 "%s_event_study.svg", m->name);
+			snprintf(title, sizeof(title), "%s: effect by months "
+				 "since adoption (Callaway-Sant'Anna)",
+				 m->name);
+			snprintf(yl2, sizeof(yl2), "effect on %s%s", m->name,
+				 m->did->per_population ? " per 100 000 people"
+							: "");
+			chart_meta(r, &meta, title, sub, yl2, m->chart[1]);
+			meta.xlabel = "months since adoption (0 = first "
+				      "month with the MNR)";
+			memset(&es, 0, sizeof(es));
+			es.n = n;
+			es.event_time = et;
+			es.estimate = v;
+			es.ci_low = v + cs->n_event;
+			es.ci_high = v + 2 * cs->n_event;
+			es.band_low = band ? v + 3 * cs->n_event : NULL;
+			es.band_high = band ? v + 4 * cs->n_event : NULL;
+			es.interval_label = "95% pointwise interval";
+			es.band_label = "95% uniform band";
+			rc = mnr_plot_event_study_script(&meta, &es, &script,
+							 err);
+			if (rc == MNR_OK)
+				rc = render(r, script, m->chart[1], &m->svg[1],
+					    err);
+			mnr_plot_script_free(script);
+		}
+		mnr__free(et);
+		mnr__free(v);
+	}
+	return rc;
+}
+
+static int analyse_removal(struct mnr__rep *r, struct mnr_error *err)
+{
+	struct mnr_removal_options ro;
+	struct mnr_removal_data d;
+	struct mnr_surv_km km[2];
+	struct mnr_surv_data s0, s1;
+	struct mnr_error e2;
+	struct mnr_plot_km_group g[2];
+	struct mnr_plot_meta meta;
+	char title[160], *script = NULL;
+	int rc, k;
+
+	memset(&ro, 0, sizeof(ro));
+	memset(&d, 0, sizeof(d));
+	memset(km, 0, sizeof(km));
+	ro.country = r->country[r->focus];
+	ro.intervention = r->adopt[r->focus];
+	ro.map = r->o->map;
+	mnr_error_clear(&e2);
+	rc = mnr_removal_read(r->o->cases, &ro, &d, &e2);
+	if (rc == MNR_OK) {
+		s0 = mnr_surv_tab_data(&d.group[0]);
+		s1 = mnr_surv_tab_data(&d.group[1]);
+		rc = mnr_removal_analyse(&s0, &s1, MNR_SURV_CI_LOG_LOG, 0.95,
+					 168.0, &r->removal, km, &e2);
+	}
+	mnr_removal_data_release(&d);
+	if (rc == MNR_ENOMEM)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	if (rc != MNR_OK) {
+		snprintf(r->removal_err, sizeof(r->removal_err), "%s", e2.msg);
+		return MNR_OK;
+	}
+	r->has_removal = 1;
+	for (k = 0; k < 2; k++) {
+		memset(&g[k], 0, sizeof(g[k]));
+		g[k].label = k == 0 ? "before adoption" : "after adoption";
+		g[k].n = km[k].n;
+		g[k].time = km[k].time;
+		g[k].surv = km[k].surv;
+		g[k].lower = km[k].lower;
+		g[k].upper = km[k].upper;
+		g[k].censored = km[k].n_censor;
+	}
+	snprintf(r->removal_chart, sizeof(r->removal_chart), "removal_km.svg");
+	snprintf(title, sizeof(title), "Time from report to removal, %s "
+		 "(Kaplan-Meier)", r->country[r->focus]);
+	chart_meta(r, &meta, title, "share of reports not yet removed",
+		   "share not yet removed", r->removal_chart);
+	meta.xlabel = "hours since the report";
+	rc = mnr_plot_km_script(&meta, g, 2, "hours", &script, err);
+	if (rc == MNR_OK)
+		rc = render(r, script, r->removal_chart, &r->removal_svg, err);
+	mnr_plot_script_free(script);
+	mnr_surv_km_free(&km[0]);
+	mnr_surv_km_free(&km[1]);
+	return rc;
+}
+
+/* ---- the folder -------------------------------------------------------- */
+
+static int make_tmp(struct mnr__rep *r, struct mnr_error *err)
+{
+	size_t n = strlen(r->o->out_dir);
+	char *charts;
+
+	r->tmp = mnr__malloc(n + 16);
+	if (!r->tmp)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	memcpy(r->tmp, r->o->out_dir, n);
+	/* "out/" and "out" name the same folder. */
+	while (n > 1 && r->tmp[n - 1] == '/')
+		n--;
+	memcpy(r->tmp + n, ".tmp.XXXXXX", 12);
+	if (!mkdtemp(r->tmp)) {
+		int e = errno;
+
+		mnr__free(r->tmp);
+		r->tmp = NULL;
+		mnr_error_set(err, MNR_ECREAT, "cannot create the report "
+			      "folder next to the output path");
+		err->sys_errno = e;
+		return MNR_ECREAT;
+	}
+	charts = path_join(r->tmp, "charts");
+	if (!charts)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	if (mkdir(charts, 0777) != 0) {
+		mnr__free(charts);
+		return mnr_error_set(err, MNR_ECREAT, "cannot create the "
+				     "charts folder");
+	}
+	mnr__free(charts);
+	return MNR_OK;
+}
+
+/* A folder may be replaced only when it is empty or an earlier report
+ * (it holds a manifest.json written by this code). */
+static int replaceable(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int empty = 1, ok = 0;
+	char *mf;
+	FILE *fp;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	if (empty)
+		return 1;
+	mf = path_join(dir, "manifest.json");
+	if (!mf)
+		return 0;
+	fp = fopen(mf, "r");
+	mnr__free(mf);
+	if (fp) {
+		char head[256];
+		size_t n = fread(head, 1, sizeof(head) - 1, fp);
+
+		head[n] = '\0';
+		ok = strstr(head, "\"mnrstat report\"") != NULL;
+		fclose(fp);
+	}
+	return ok;
+}
+
+static int commit_folder(struct mnr__rep *r, struct mnr_error *err)
+{
+	const char *out = r->o->out_dir;
+	struct stat sb;
+	char *old = NULL;
+	size_t n;
+
+	if (stat(out, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode))
+			return mnr_error_set(err, MNR_ECREAT, "the output path "
+					     "exists and is not a folder");
+		if (!replaceable(out))
+			return mnr_error_set(err, MNR_ECREAT, "the output "
+					     "folder exists and is not an "
+					     "mnrstat report: not replaced");
+		n = strlen(out);
+		old = mnr__malloc(n + 16);
+		if (!old)
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		memcpy(old, out, n);
+		while (n > 1 && old[n - 1] == '/')
+			n--;
+		memcpy(old + n, ".old.XXXXXX", 12);
+		if (!mkdtemp(old) || rename(out, old) != 0) {
+			mnr__free(old);
+			return mnr_error_set(err, MNR_ECREAT, "cannot move the "
+					     "earlier report aside");
+		}
+	}
+	if (rename(r->tmp, out) != 0) {
+		int e = errno;
+
+		if (old)
+			rename(old, out);
+		mnr__free(old);
+		mnr_error_set(err, MNR_ECREAT, "cannot rename the report "
+			      "folder into place");
+		err->sys_errno = e;
+		return MNR_ECREAT;
+	}
+	mnr__free(r->tmp);
+	r->tmp = NULL;
+	if (old) {
+		rm_tree(old, 0);
+		mnr__free(old);
+	}
+	return MNR_OK;
+}
+
+static void rep_free(struct mnr__rep *r)
+{
+	size_t i, c;
+
+	for (i = 0; i < r->nmetrics; i++) {
+		struct mnr__rep_metric *m = &r->m[i];
+
+		mnr__free(m->name);
+		mnr__free(m->domain);
+		mnr__free(m->definition);
+		mnr__free(m->unit);
+		mnr__free(m->direction);
+		mnr__free(m->y);
+		mnr__free(m->hide);
+		if (m->c)
+			for (c = 0; c < r->ncountries; c++)
+				if (m->c[c].has_its)
+					mnr_its_result_free(&m->c[c].its);
+		mnr__free(m->c);
+		mnr_did_result_free(m->did);
+		mnr__free(m->svg[0]);
+		mnr__free(m->svg[1]);
+	}
+	mnr__free(r->m);
+	mnr__free(r->country);
+	mnr__free(r->adopt);
+	mnr__free(r->pop);
+	mnr__free(r->months);
+	mnr__free(r->removal_svg);
+	if (r->tmp) {
+		rm_tree(r->tmp, 0);
+		mnr__free(r->tmp);
+	}
+}
+
+static int fingerprint(const char *path, char hex[MNR_SHA256_HEXLEN + 1],
+		       struct mnr_error *err)
+{
+	unsigned char d[MNR_SHA256_LEN];
+	int rc;
+
+	hex[0] = '\0';
+	if (!path)
+		return MNR_OK;
+	rc = mnr_sha256_file(path, d, err);
+	if (rc != MNR_OK) {
+		if (err && !err->path)
+			err->path = path;
+		return rc;
+	}
+	mnr_sha256_hex(d, hex);
+	return MNR_OK;
+}
+
+int mnr_report_run(const struct mnr_report_options *o,
+		   struct mnr_report_summary *s, struct mnr_error *err)
+{
+	struct mnr__rep r;
+	struct mnr_adoption *ad = NULL;
+	size_t i, c;
+	int rc;
+
+	if (s)
+		memset(s, 0, sizeof(*s));
+	if (!o || !o->cases || !o->adoption || !o->metrics || !o->out_dir ||
+	    !*o->out_dir || !o->date)
+		return mnr_error_set(err, MNR_EINVAL, "report options "
+				     "incomplete");
+	if (!o->internal && (o->budget.den == 0 || o->budget.num == 0))
+		return mnr_error_set(err, MNR_EINVAL, "the privacy budget must "
+				     "be positive");
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.focus = -1;
+
+	/* Inputs first (cheap and the likeliest to fail), then the folder. */
+	rc = fingerprint(o->cases, r.sha_cases, err);
+	if (rc == MNR_OK)
+		rc = fingerprint(o->adoption, r.sha_adoption, err);
+	if (rc == MNR_OK)
+		rc = fingerprint(o->population, r.sha_population, err);
+	if (rc == MNR_OK)
+		rc = fingerprint(o->metrics, r.sha_metrics, err);
+	if (rc == MNR_OK)
+		rc = read_catalogue(&r, o->metrics, err);
+	if (rc == MNR_OK)
+		rc = mnr_adoption_read(o->adoption, NULL, &ad, err);
+	if (rc == MNR_OK)
+		rc = probe_gnuplot(o->gnuplot ? o->gnuplot : "gnuplot", err);
+	if (rc == MNR_OK)
+		rc = make_tmp(&r, err);
+	if (rc == MNR_OK)
+		rc = load_data(&r, err);
+	if (rc != MNR_OK)
+		goto out;
+	for (c = 0; c < r.ncountries; c++)
+		r.adopt[c] = mnr_adoption_start(ad, r.country[c]);
+	if (o->country) {
+		if (r.focus < 0) {
+			rc = mnr_error_set(err, MNR_EDATA, "the country asked "
+					   "for has no record in the case file");
+			mnr_error_rule(err, "country");
+			goto out;
+		}
+		if (r.adopt[r.focus] <= r.m0 || r.adopt[r.focus] > r.m1) {
+			rc = mnr_error_set(err, MNR_EDATA, "the country asked "
+					   "for has no adoption date inside the "
+					   "period of the case file");
+			mnr_error_rule(err, "adoption");
+			goto out;
+		}
+		snprintf(r.title, sizeof(r.title), "MNR evaluation report: %s",
+			 o->country);
+	} else {
+		snprintf(r.title, sizeof(r.title), "MNR evaluation report: "
+			 "all countries");
+	}
+
+	rc = o->internal ? internal_suppress(&r, err)
+			 : private_release(&r, err);
+	if (rc != MNR_OK)
+		goto out;
+
+	for (i = 0; i < r.nmetrics && rc == MNR_OK; i++) {
+		struct mnr__rep_metric *m = &r.m[i];
+
+		if (!m->analysed)
+			continue;
+		for (c = 0; c < r.ncountries && rc == MNR_OK; c++)
+			if (r.focus < 0 || (long)c == r.focus)
+				rc = analyse_country(&r, m, c, err);
+		if (rc == MNR_OK && r.focus < 0)
+			rc = analyse_did(&r, m, err);
+		if (rc != MNR_OK)
+			break;
+		if (r.focus >= 0) {
+			m->head = m->c[r.focus].head;
+			m->head.e.label = m->head.label;
+			m->head.e.unit = m->head.unit;
+		} else if (m->did) {
+			head_from_did(&m->head, m, m->did);
+		} else {
+			memset(&m->head, 0, sizeof(m->head));
+			m->head.e.estimate = NAN;
+			m->head.e.level = 0.95;
+			m->head.e.label = m->head.label;
+			snprintf(m->head.label, sizeof(m->head.label),
+				 "%s in adopting countries", m->name);
+			m->head.method = "none";
+			head_finish(&m->head);
+		}
+		fill_checklist(&r, m);
+		rc = r.focus >= 0 ? chart_country(&r, m, err)
+				  : chart_all(&r, m, err);
+	}
+	if (rc == MNR_OK && r.focus >= 0) {
+		if (o->internal)
+			rc = analyse_removal(&r, err);
+		else
+			snprintf(r.removal_err, sizeof(r.removal_err), "%s",
+				 "withheld from a private report: the "
+				 "Kaplan-Meier curves describe single reports "
+				 "and have no differentially private version "
+				 "yet (an internal report shows them)");
+	}
+	if (rc == MNR_OK)
+		rc = mnr__rep_write_all(&r, err);
+	if (rc == MNR_OK)
+		rc = commit_folder(&r, err);
+	if (rc == MNR_OK && s) {
+		for (i = 0; i < r.nmetrics; i++)
+			if (r.m[i].analysed)
+				s->nmetrics++;
+		s->ncharts = r.ncharts;
+		s->ncountries = r.focus >= 0 ? 1 : r.ncountries;
+		s->not_private = o->internal || o->has_seed;
+		if (r.has_receipt)
+			memcpy(s->ledger_hash, r.receipt.hash, 65);
+		s->seconds_gnuplot = r.gnuplot_seconds;
+	}
+out:
+	if (rc == MNR_EPLOT && s)
+		s->gnuplot_missing = err && strcmp(err->rule,
+						   "gnuplot-missing") == 0;
+	mnr_adoption_free(ad);
+	rep_free(&r);
+	return rc;
+}

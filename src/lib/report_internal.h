@@ -1,0 +1,130 @@
+/*
+ * Shared state of the report between the analysis (report.c) and the
+ * writers (report_write.c).  Everything here is owned by struct mnr__rep
+ * and freed by mnr__rep_free.
+ */
+#ifndef MNR_REPORT_INTERNAL_H
+#define MNR_REPORT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "mnrstat/compare.h"
+#include "mnrstat/did.h"
+#include "mnrstat/its.h"
+#include "mnrstat/ledger.h"
+#include "mnrstat/removal.h"
+#include "mnrstat/report.h"
+#include "mnrstat/sha256.h"
+
+#define MNR__REP_NDOMAINS 6
+extern const char *const mnr__rep_domains[MNR__REP_NDOMAINS];
+
+/* The headline estimate of a metric or of one country's series. */
+struct mnr__rep_head {
+	int has;
+	const char *method;        /* static: what produced it */
+	struct mnr_report_estimate e;
+	char label[200];           /* storage behind e.label */
+	char unit[64];             /* storage behind e.unit */
+	struct mnr_report_verdict v;
+	char sentence[640];
+	double p_value;
+};
+
+/* One country's analysis of one metric. */
+struct mnr__rep_country {
+	int analysed;              /* an adopter inside the span */
+	int intervention;          /* month index */
+	int has_cmp;
+	struct mnr_compare_result cmp;
+	char cmp_err[256];
+	int has_its;
+	struct mnr_its_result its;
+	char its_err[256];
+	int its_season;            /* seasonal terms kept */
+	struct mnr__rep_head head;
+};
+
+struct mnr__rep_metric {
+	char *name, *domain, *definition, *unit, *direction;
+	int better;                /* enum mnr_report_better */
+	int is_count;              /* unit "count" */
+	int analysed;              /* part of this report */
+	char withheld[200];        /* why not analysed ("" when analysed) */
+	double *y;                 /* ncountries * nmonths analysed values */
+	unsigned char *hide;       /* display mask (internal suppression) */
+	struct mnr__rep_country *c;/* ncountries */
+	struct mnr_did_result *did;/* all-country report */
+	char did_err[256];
+	struct mnr__rep_head head;
+	struct mnr_report_check_item check[MNR_REPORT_NCHECK];
+	char chart[2][96];         /* file names under charts/ ("" = none) */
+	char *svg[2];              /* the charts' SVG text, inlined */
+};
+
+struct mnr__rep {
+	const struct mnr_report_options *o;
+	char *tmp;                 /* temporary report folder */
+	size_t ncountries;
+	char (*country)[4];
+	int *adopt;                /* start month per country, -1 = never */
+	double *pop;               /* ncountries * nmonths, NaN unknown */
+	int has_pop;
+	int m0, m1;                /* common month span */
+	size_t nmonths;
+	int *months;               /* m0..m1 */
+	long focus;                /* country index of a country report, -1 */
+	size_t nmetrics;
+	struct mnr__rep_metric *m;
+	unsigned long long rows;   /* case records aggregated */
+	/* privacy */
+	int private_release;       /* noise added */
+	struct mnr_dp_noise noise;
+	double noise_var;          /* variance of one cell's noise */
+	uint64_t halfwidth;        /* exact 95% interval half-width */
+	double coverage;
+	uint64_t sensitivity;      /* l1 = l2^2 per case record */
+	size_t nreleased_cells;
+	size_t nclamped;
+	size_t nsuppressed_primary, nsuppressed_secondary;
+	double eps_equiv;          /* epsilon at delta 1e-6 (rho budgets) */
+	int has_receipt;
+	struct mnr_ledger_receipt receipt;
+	const char *ledger_path;
+	char ledger_buf[4096];
+	/* fingerprints */
+	char sha_cases[MNR_SHA256_HEXLEN + 1];
+	char sha_adoption[MNR_SHA256_HEXLEN + 1];
+	char sha_population[MNR_SHA256_HEXLEN + 1];
+	char sha_metrics[MNR_SHA256_HEXLEN + 1];
+	/* removal (country report, internal) */
+	int has_removal;
+	struct mnr_removal_result removal;
+	char removal_err[256];
+	char removal_chart[96];
+	char *removal_svg;
+	/* overall checklist */
+	struct mnr_report_check_item check[MNR_REPORT_NCHECK];
+	size_t check_met[MNR_REPORT_NCHECK], check_total;
+	size_t ncharts;
+	double gnuplot_seconds;
+	char title[160];
+	char privacy_line[200];    /* for chart provenance lines */
+};
+
+int mnr__rep_write_all(struct mnr__rep *r, struct mnr_error *err);
+
+/* Append-only growable text. */
+struct mnr__rep_buf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+void mnr__rep_puts(struct mnr__rep_buf *b, const char *s);
+void mnr__rep_printf(struct mnr__rep_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mnr__rep_html(struct mnr__rep_buf *b, const char *s);
+
+#endif
