@@ -29,6 +29,15 @@ const struct cli_command cli_commands[] = {
 	  "[--per population] [--log] [--placebo K] [--loo] [--format text|csv|json|md] "
 	  "[--event-study FILE] [--cohort YYYY-MM] [--wild auto|on|off] [--level L] "
 	  "[--col NAME=HEADER] [-o FILE]", 1, 1, CLI_CMD_READS_INPUT },
+	{ "its", cmd_its,
+	  "segmented regression (interrupted time series) with counterfactual, effects and diagnostics",
+	  "its PANEL.csv --metric M|all --country C|all (--intervention YYYY-MM... | --adoption FILE) "
+	  "[--model ols|poisson|quasipoisson|negbin] [--offset population] "
+	  "[--impact level|slope|level+slope] [--seasonality none|months|fourier:K] "
+	  "[--errors classic|newey-west[:LAG]|prais-winsten] [--nw-adjust] [--phase-in N] "
+	  "[--from YYYY-MM] [--to YYYY-MM] [--sensitivity] [--points FILE] [--level L] "
+	  "[--format text|csv|json|md] [--col NAME=HEADER] [-o FILE]", 1, 1,
+	  CLI_CMD_READS_INPUT },
 	{ "merge", cmd_merge,
 	  "merge partial aggregates (from aggregate --partial) into the panel",
 	  "merge [OPTIONS] PARTIAL...", 1, -1, CLI_CMD_READS_INPUT },
