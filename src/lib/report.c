@@ -848,6 +848,7 @@ static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
 {
 	size_t C = r->ncountries, T = r->nmonths, n = C * T, i;
 	size_t *unit = mnr__calloc(n, sizeof(size_t));
+	double *ly = NULL;
 	long *period = mnr__calloc(n, sizeof(long));
 	long *adopt = mnr__calloc(C, sizeof(long));
 	struct mnr_did_panel p;
@@ -878,20 +879,23 @@ static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
 	opt.seed = r->o->has_seed ? (unsigned long)r->o->seed : 1;
 	opt.boot = r->o->did_boot;
 	opt.wild = MNR_DID_WILD_OFF;
-	/* Countries differ a hundredfold in size: counts are compared per
-	 * 100 000 population when the population is known. */
-	if (m->is_count && r->has_pop) {
-		p.population = r->pop;
-		opt.per_population = 1;
+	/* Counts: countries differ a hundredfold in size and effects are
+	 * multiplicative (issue 5, item 5), so the outcome is log(count + 1)
+	 * and exp(ATT) is read as the ratio of monthly counts; the + 1 keeps
+	 * the released zeros (the did log option refuses them). */
+	if (m->is_count) {
+		ly = mnr__calloc(n, sizeof(double));
+		if (!ly) {
+			st = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			ly[i] = isfinite(m->y[i]) && m->y[i] >= 0
+				? log1p(m->y[i]) : NAN;
+		p.y = ly;
 	}
 	mnr_error_clear(&e2);
 	st = mnr_did_run(&p, &opt, &m->did, &e2);
-	if (st == MNR_EDATA && opt.per_population) {
-		p.population = NULL;
-		opt.per_population = 0;
-		mnr_error_clear(&e2);
-		st = mnr_did_run(&p, &opt, &m->did, &e2);
-	}
 	if (st == MNR_ENOMEM) {
 		st = mnr_error_set(err, MNR_ENOMEM, "out of memory");
 		goto out;
@@ -902,6 +906,7 @@ static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
 	}
 	st = MNR_OK;
 out:
+	mnr__free(ly);
 	mnr__free(unit);
 	mnr__free(period);
 	mnr__free(adopt);
@@ -920,24 +925,32 @@ static void head_from_did(struct mnr__rep_head *h,
 	h->e.label = h->label;
 	h->e.better = m->better;
 	h->e.level = d->level;
-	h->e.scale = MNR_REPORT_DIFF;
-	h->e.estimate = d->cs.computed ? o->est * f : NAN;
-	h->e.ci_low = o->lo * f;
-	h->e.ci_high = o->hi * f;
 	h->p_value = o->p;
 	h->has = d->cs.computed && isfinite(o->est);
 	h->method = "Callaway-Sant'Anna average effect on adopters "
 		    "(not-yet-adopted countries as controls)";
-	if (d->per_population)
-		snprintf(h->unit, sizeof(h->unit), "per 100 000 people "
-			 "per month");
-	else
+	if (m->is_count) {
+		/* log(count + 1) outcome: exp gives the ratio. */
+		h->e.scale = MNR_REPORT_RATIO;
+		h->e.estimate = d->cs.computed ? exp(o->est) : NAN;
+		h->e.ci_low = exp(o->lo);
+		h->e.ci_high = exp(o->hi);
+		h->method = "Callaway-Sant'Anna average effect on adopters, "
+			    "log(count + 1), as a ratio (not-yet-adopted "
+			    "countries as controls)";
+		snprintf(h->label, sizeof(h->label), "the monthly count of %s "
+			 "in adopting countries", m->name);
+	} else {
+		h->e.scale = MNR_REPORT_DIFF;
+		h->e.estimate = d->cs.computed ? o->est * f : NAN;
+		h->e.ci_low = o->lo * f;
+		h->e.ci_high = o->hi * f;
 		snprintf(h->unit, sizeof(h->unit), "%s",
-			 share ? "percentage points" :
-			 m->is_count ? "per month" : m->unit);
-	h->e.unit = h->unit;
-	snprintf(h->label, sizeof(h->label), "%s in adopting countries",
-		 m->name);
+			 share ? "percentage points" : m->unit);
+		h->e.unit = h->unit;
+		snprintf(h->label, sizeof(h->label), "%s in adopting countries",
+			 m->name);
+	}
 	head_finish(h);
 }
 
@@ -1123,7 +1136,7 @@ static int chart_country(struct mnr__rep *r, struct mnr__rep_metric *m,
 		pi.segment = seg;
 		pi.nint = 1;
 		pi.intervention = &cc->intervention;
-		pi.interval_label = "95% interval of the counterfactual";
+		pi.interval_label = "95% interval";
 		rc = mnr_plot_its_script(&meta, &pi, &script, err);
 		mnr__free(month);
 		mnr__free(seg);
@@ -1169,12 +1182,13 @@ static int chart_all(struct mnr__rep *r, struct mnr__rep_metric *m,
 	}
 	snprintf(m->chart[0], sizeof(m->chart[0]), "%s_countries.svg",
 		 m->name);
-	snprintf(title, sizeof(title), "%s by country (vertical line: MNR "
-		 "adoption)", m->name);
+	snprintf(title, sizeof(title), "%s by country", m->name);
 	snprintf(sub, sizeof(sub), "MNR domain: %s", m->domain);
 	ylabel_of(m, yl, sizeof(yl));
 	chart_meta(r, &meta, title, sub, yl, m->chart[0]);
-	meta.height = 120 + 130 * (unsigned)((C + 3) / 4);
+	/* Three panels a row (the plot module's layout) and room for each. */
+	meta.height = 140 + 170 * (unsigned)((C + 2) / 3);
+	meta.ylabel = m->is_count ? "count per month" : m->unit;
 	for (c = 0; c < C; c++) {
 		for (i = 0; i < T; i++)
 			buf[c * T + i] = m->hide[c * T + i] ? NAN
@@ -1215,8 +1229,11 @@ static int chart_all(struct mnr__rep *r, struct mnr__rep_metric *m,
 		for (k = 0; k < cs->n_event; k++) {
 			const struct mnr_did_agg *a = &cs->event[k];
 
+			/* A readable window: three years before, five after
+			 * (every event time is in results.json). */
 			if (!isfinite(a->est.est) || !isfinite(a->est.lo) ||
-			    !isfinite(a->est.hi))
+			    !isfinite(a->est.hi) || a->key < -36 ||
+			    a->key > 60)
 				continue;
 			et[n] = (int)a->key;
 			v[n] = a->est.est;
@@ -1237,11 +1254,13 @@ static int chart_all(struct mnr__rep *r, struct mnr__rep_metric *m,
 				 "since adoption (Callaway-Sant'Anna)",
 				 m->name);
 			snprintf(yl2, sizeof(yl2), "effect on %s%s", m->name,
-				 m->did->per_population ? " per 100 000 people"
-							: "");
+				 m->is_count ? " (log of count + 1)" : "");
 			chart_meta(r, &meta, title, sub, yl2, m->chart[1]);
 			meta.xlabel = "months since adoption (0 = first "
 				      "month with the MNR)";
+			meta.caption = "Shown: 36 months before to 60 after "
+				       "adoption; every event time is in "
+				       "results.json.";
 			memset(&es, 0, sizeof(es));
 			es.n = n;
 			es.event_time = et;
@@ -1265,6 +1284,8 @@ static int chart_all(struct mnr__rep *r, struct mnr__rep_metric *m,
 	return rc;
 }
 
+#define KM_SHOW_HOURS 720.0
+
 static int analyse_removal(struct mnr__rep *r, struct mnr_error *err)
 {
 	struct mnr_removal_options ro;
@@ -1275,6 +1296,7 @@ static int analyse_removal(struct mnr__rep *r, struct mnr_error *err)
 	struct mnr_plot_km_group g[2];
 	struct mnr_plot_meta meta;
 	char title[160], *script = NULL;
+	double *cut[2] = { NULL, NULL };
 	int rc, k;
 
 	memset(&ro, 0, sizeof(ro));
@@ -1299,15 +1321,42 @@ static int analyse_removal(struct mnr__rep *r, struct mnr_error *err)
 		return MNR_OK;
 	}
 	r->has_removal = 1;
+	/* The chart shows the first 30 days (most removals happen within
+	 * hours; reports never removed are followed for years, which would
+	 * squash the curves against the axis).  The step function is cut at
+	 * the horizon and carried to it. */
 	for (k = 0; k < 2; k++) {
+		size_t n = 0, j;
+
+		while (n < km[k].n && km[k].time[n] <= KM_SHOW_HOURS)
+			n++;
+		cut[k] = mnr__calloc(mnr__size_mul(n + 1, 5), sizeof(double));
+		if (!cut[k]) {
+			mnr__free(cut[0]);
+			mnr_surv_km_free(&km[0]);
+			mnr_surv_km_free(&km[1]);
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		}
+		for (j = 0; j < n; j++) {
+			cut[k][j] = km[k].time[j];
+			cut[k][(n + 1) + j] = km[k].surv[j];
+			cut[k][2 * (n + 1) + j] = km[k].lower[j];
+			cut[k][3 * (n + 1) + j] = km[k].upper[j];
+			cut[k][4 * (n + 1) + j] = km[k].n_censor[j];
+		}
+		cut[k][n] = KM_SHOW_HOURS;
+		cut[k][(n + 1) + n] = n ? km[k].surv[n - 1] : 1.0;
+		cut[k][2 * (n + 1) + n] = n ? km[k].lower[n - 1] : 1.0;
+		cut[k][3 * (n + 1) + n] = n ? km[k].upper[n - 1] : 1.0;
+		cut[k][4 * (n + 1) + n] = 0;
 		memset(&g[k], 0, sizeof(g[k]));
 		g[k].label = k == 0 ? "before adoption" : "after adoption";
-		g[k].n = km[k].n;
-		g[k].time = km[k].time;
-		g[k].surv = km[k].surv;
-		g[k].lower = km[k].lower;
-		g[k].upper = km[k].upper;
-		g[k].censored = km[k].n_censor;
+		g[k].n = n + 1;
+		g[k].time = cut[k];
+		g[k].surv = cut[k] + (n + 1);
+		g[k].lower = cut[k] + 2 * (n + 1);
+		g[k].upper = cut[k] + 3 * (n + 1);
+		g[k].censored = cut[k] + 4 * (n + 1);
 	}
 	snprintf(r->removal_chart, sizeof(r->removal_chart), "removal_km.svg");
 	snprintf(title, sizeof(title), "Time from report to removal, %s "
@@ -1315,10 +1364,14 @@ static int analyse_removal(struct mnr__rep *r, struct mnr_error *err)
 	chart_meta(r, &meta, title, "share of reports not yet removed",
 		   "share not yet removed", r->removal_chart);
 	meta.xlabel = "hours since the report";
+	meta.caption = "First 30 days after the report shown; the "
+		       "medians and shares are computed from the whole curves.";
 	rc = mnr_plot_km_script(&meta, g, 2, "hours", &script, err);
 	if (rc == MNR_OK)
 		rc = render(r, script, r->removal_chart, &r->removal_svg, err);
 	mnr_plot_script_free(script);
+	mnr__free(cut[0]);
+	mnr__free(cut[1]);
 	mnr_surv_km_free(&km[0]);
 	mnr_surv_km_free(&km[1]);
 	return rc;

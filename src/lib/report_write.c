@@ -142,16 +142,24 @@ static void num(char *buf, size_t size, double x)
 }
 
 /* Estimate in the reader's form (a ratio as a percentage change). */
-static void est_text(const struct mnr__rep_head *h, double x, char *buf,
-		     size_t size)
+static void est_text_u(const struct mnr__rep_head *h, double x, char *buf,
+		       size_t size, int unit)
 {
 	if (!isfinite(x))
 		snprintf(buf, size, "n/a");
 	else if (h->e.scale == MNR_REPORT_RATIO)
 		snprintf(buf, size, "%+.3g%%", (x - 1) * 100);
+	else if (unit && h->e.unit)
+		snprintf(buf, size, "%+.3g %s", x, h->e.unit);
 	else
-		snprintf(buf, size, "%+.3g%s%s", x, h->e.unit ? " " : "",
-			 h->e.unit ? h->e.unit : "");
+		snprintf(buf, size, "%+.3g", x);
+}
+
+/* The estimate with its unit; interval limits without (tables). */
+static void est_text(const struct mnr__rep_head *h, double x, char *buf,
+		     size_t size)
+{
+	est_text_u(h, x, buf, size, x == h->e.estimate);
 }
 
 static json_t *jnum(double x)
