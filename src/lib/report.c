@@ -952,6 +952,12 @@ static void head_from_did(struct mnr__rep_head *h,
 			 m->name);
 	}
 	head_finish(h);
+	if (!h->v.valid && o->reason) {
+		size_t len = strlen(h->sentence);
+
+		snprintf(h->sentence + len, sizeof(h->sentence) - len,
+			 " Reason: %s.", o->reason);
+	}
 }
 
 static void fill_checklist(struct mnr__rep *r, struct mnr__rep_metric *m)

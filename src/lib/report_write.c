@@ -782,13 +782,14 @@ static void privacy_text(struct mnr__rep *r, struct mnr__rep_buf *b, int html)
 static void stamp_text(struct mnr__rep *r, char *buf, size_t size)
 {
 	buf[0] = '\0';
-	if (r->o->has_seed)
+	if (r->o->internal)
+		snprintf(buf, size, "INTERNAL - NOT FOR PUBLICATION (no privacy "
+			 "noise)");
+	else if (r->o->has_seed)
 		snprintf(buf, size, "NOT PRIVATE: the noise was drawn from "
 			 "--seed %llu and can be reproduced by anyone. Never "
 			 "publish this report.",
 			 (unsigned long long)r->o->seed);
-	else if (r->o->internal)
-		snprintf(buf, size, "INTERNAL - NOT FOR PUBLICATION");
 }
 
 static void intro_text(struct mnr__rep *r, struct mnr__rep_buf *b)
