@@ -455,7 +455,7 @@ static int write_results(struct mnr__rep *r, struct mnr_error *err)
 	json_object_set_new(root, "checklist", checklist_json(r->check));
 	for (i = 0; i < r->nmetrics; i++) {
 		struct mnr__rep_metric *m = &r->m[i];
-		json_t *o = json_object(), *pc = json_array(), *ch = json_array();
+		json_t *o = json_object(), *pc, *ch;
 
 		json_object_set_new(o, "metric", json_string(m->name));
 		json_object_set_new(o, "domain", json_string(m->domain));
@@ -468,6 +468,8 @@ static int write_results(struct mnr__rep *r, struct mnr_error *err)
 		json_array_append_new(ms, o);
 		if (!m->analysed)
 			continue;
+		pc = json_array();
+		ch = json_array();
 		json_object_set_new(o, "headline", head_json(&m->head));
 		json_object_set_new(o, "checklist", checklist_json(m->check));
 		if (m->chart[0][0])
