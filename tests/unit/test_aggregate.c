@@ -433,6 +433,86 @@ static void test_merge_associative(void **state)
 	free(csv);
 }
 
+/*
+ * Many reports close to the end, in time order: the open-window tail
+ * outgrows its first table and is pruned while rows stream in.  Forward,
+ * reversed and sharded input give the same bytes.
+ */
+static void test_tail_prune(void **state)
+{
+	size_t cap = 8000 * 120, n, i;
+	char *fwd = malloc(cap), *rev = malloc(cap), *p1, *p2, *p3;
+	const char **line = malloc(8000 * sizeof(*line));
+	struct mnr_agg *a, *b, *c, *s0, *s1;
+	struct mnr_error err;
+	int64_t t0;
+	int st;
+
+	(void)state;
+	assert_non_null(fwd);
+	assert_non_null(rev);
+	assert_non_null(line);
+	mnr_parse_datetime("2021-03-01", 10, &t0, NULL, NULL);
+	n = (size_t)snprintf(fwd, cap, "%s", HDR);
+	for (i = 0; i < 8000; i++) {
+		int64_t r = t0 + (int64_t)i * 211;  /* 8000 reports over 19.5 days */
+		char rb[32], mb[32];
+		time_t tt = (time_t)r;
+		struct tm tmv;
+
+		gmtime_r(&tt, &tmv);
+		strftime(rb, sizeof(rb), "%Y-%m-%dT%H:%M:%SZ", &tmv);
+		mb[0] = '\0';
+		if (i % 3) {
+			tt = (time_t)(r + (int64_t)(i * 7919 % 300000));
+			gmtime_r(&tt, &tmv);
+			strftime(mb, sizeof(mb), "%Y-%m-%dT%H:%M:%SZ", &tmv);
+		}
+		line[i] = fwd + n;
+		n += (size_t)snprintf(fwd + n, cap - n, "k%zu,,%s,police,%s,%s,,,,,\n",
+				      i, i % 2 ? "GBR" : "IND", rb, mb);
+	}
+	/* The same rows, last first. */
+	n = (size_t)snprintf(rev, cap, "%s", HDR);
+	for (i = 8000; i-- > 0;) {
+		const char *e = strchr(line[i], '\n');
+
+		memcpy(rev + n, line[i], (size_t)(e + 1 - line[i]));
+		n += (size_t)(e + 1 - line[i]);
+	}
+	rev[n] = '\0';
+	a = agg_text(fwd, NULL, &err, &st);
+	assert_int_equal(st, MNR_OK);
+	b = agg_text(rev, NULL, &err, &st);
+	assert_int_equal(st, MNR_OK);
+	s0 = agg_rows(fwd, 0, 5000, NULL);
+	s1 = agg_rows(fwd, 5000, 8000, NULL);
+	assert_int_equal(mnr_agg_alloc(&c, NULL, &err), MNR_OK);
+	assert_int_equal(mnr_agg_merge(c, s1, &err), MNR_OK);
+	assert_int_equal(mnr_agg_merge(c, s0, &err), MNR_OK);
+	p1 = render(a, 1);
+	p2 = render(b, 1);
+	p3 = render(c, 1);
+	assert_string_equal(p1, p2);
+	assert_string_equal(p1, p3);
+	free(p1);
+	free(p2);
+	free(p3);
+	p1 = render(a, 0);
+	p2 = render(b, 0);
+	assert_string_equal(p1, p2);
+	free(p1);
+	free(p2);
+	mnr_agg_free(a);
+	mnr_agg_free(b);
+	mnr_agg_free(c);
+	mnr_agg_free(s0);
+	mnr_agg_free(s1);
+	free(fwd);
+	free(rev);
+	free(line);
+}
+
 /* A partial read back writes the same bytes; merge refuses other options. */
 static void test_partial_roundtrip(void **state)
 {
@@ -856,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_censoring_deferred),
 		cmocka_unit_test(test_median_histogram),
 		cmocka_unit_test(test_merge_associative),
+		cmocka_unit_test(test_tail_prune),
 		cmocka_unit_test(test_partial_roundtrip),
 		cmocka_unit_test(test_partial_errors),
 		cmocka_unit_test(test_fast_path_matches),
