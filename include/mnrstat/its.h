@@ -71,6 +71,9 @@ struct mnr_its_options {
 	double level;         /* confidence level, e.g. 0.95 */
 	int no_diagnostics;   /* 1: skip the residual diagnostics (all NAN);
 			       * the sensitivity grid does, for speed */
+	int noise_ignore;     /* 1: treat a released panel's values as exact
+			       * (no noise term in the intervals); for
+			       * comparison only (bench/noise_coverage.sh) */
 };
 
 /* Defaults: ols, classic, level+slope, no seasonality, level 0.95. */
@@ -92,6 +95,31 @@ int mnr_its_parse_impact(const char *s, struct mnr_its_options *o);
 const char *mnr_its_model_name(int model);
 const char *mnr_its_errors_name(int errors);
 const char *mnr_its_impact_name(int impact);
+
+/*
+ * How the fit treated a series' known privacy-noise variance s_t
+ * (struct mnr_its_series.noise_var), in struct mnr_its_result.noise:
+ *  NONE      the series carries no noise;
+ *  KNOWN     the known variance is added to the model's variance of y_t
+ *            (poisson: mu + s; quasipoisson: phi mu + s with phi
+ *            estimated net of s; negbin: mu + mu^2/theta + s) in a
+ *            sandwich covariance (classic errors of the count models);
+ *  RESIDUAL  the covariance is built from the residuals of the released
+ *            values, which carry the noise (ols with every error method,
+ *            newey-west for the count models): accounted for without a
+ *            known-variance term;
+ *  IGNORED   o->noise_ignore: intervals treat the values as exact.
+ * Every value but NONE also adds the warning "privacy-noise" saying so.
+ */
+enum mnr_its_noise {
+	MNR_ITS_NOISE_NONE = 0,
+	MNR_ITS_NOISE_KNOWN,
+	MNR_ITS_NOISE_RESIDUAL,
+	MNR_ITS_NOISE_IGNORED
+};
+
+/* "none", "known-variance", "residual", "ignored". */
+const char *mnr_its_noise_name(int noise);
 
 #define MNR_ITS_TERM_MAX 32
 
@@ -156,8 +184,9 @@ struct mnr_its_result {
 	double deviance;
 	double theta, theta_se;  /* negbin; NAN otherwise */
 	double rho;           /* prais-winsten AR(1); NAN otherwise */
-	int noise_adjusted;   /* 1: poisson classic covariance widened for the
-			       * series' known privacy-noise variance */
+	int noise_adjusted;   /* 1: a count model's classic covariance widened
+			       * for the series' known privacy-noise variance */
+	int noise;            /* enum mnr_its_noise */
 	long nw_lag;          /* -1 unless newey-west */
 	int nw_adjust;
 	struct mnr_its_diagnostics diag;

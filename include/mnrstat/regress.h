@@ -34,6 +34,12 @@ struct mnr_regress_options {
 	int nw_adjust;   /* 1: scale the HAC meat by n/(n-k) (sandwich adjust=TRUE) */
 	int max_iter;    /* IRLS / Prais-Winsten / theta iterations; 0: 200 */
 	double tol;      /* relative convergence tolerance; 0: 1e-12 */
+	int noisy;       /* 1: y carries additive zero-mean noise (a released
+			  * privacy panel), so Poisson and quasi-Poisson accept
+			  * negative and fractional values: their estimating
+			  * equations sum x (y - mu) = 0 stay unbiased because
+			  * E y = mu; NB2 still refuses negatives (its
+			  * likelihood needs counts) */
 };
 
 /* Defaults: gaussian, classic, default lag, no adjustment. */
@@ -71,7 +77,7 @@ struct mnr_regress_fit {
  * transform across gaps (y_t - rho^d y_{t-d}, scaled by
  * sqrt((1-rho^2)/(1-rho^2d))).
  * Returns MNR_OK, MNR_EINVAL (bad options, n <= k, Prais-Winsten with a
- * count family, negative counts), MNR_EDOMAIN (X rank deficient: fit->aliased
+ * count family, negative counts unless o->noisy for poisson/quasipoisson), MNR_EDOMAIN (X rank deficient: fit->aliased
  * names the column; or no finite estimate), MNR_ENUMERIC (no convergence),
  * MNR_ENOMEM.  On error fit holds no allocation.
  */

@@ -227,6 +227,7 @@ struct design {
 	double *X;       /* nobs x k */
 	double *y, *off, *time;
 	double *noise;   /* nobs known noise variances (0 = none) */
+	int noisy;       /* some month in the fit carries known noise */
 	size_t *ivcol_level, *ivcol_slope; /* column or (size_t)-1 */
 	size_t season_col;                 /* first seasonal column */
 	char (*names)[MNR_ITS_TERM_MAX];
@@ -494,14 +495,24 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 	for (i = 0; i < s->n; i++) {
 		int m = s->month[i];
 		double yv = s->y[i];
+		int noisy_row;
 
 		if (!isfinite(yv) || in_phase_in(d, m))
 			continue;
-		if (count_model && yv < 0.0) {
+		noisy_row = s->noise_var && isfinite(s->noise_var[i]) &&
+			    s->noise_var[i] > 0.0;
+		/*
+		 * A released value may be negative (count plus noise):
+		 * poisson and quasipoisson take it (see noise_adjust), the
+		 * negative binomial likelihood cannot.
+		 */
+		if (count_model && yv < 0.0 &&
+		    (!noisy_row || o->model == MNR_ITS_NEGBIN)) {
 			mnr_its_month_format(m, mb, sizeof(mb));
 			rc = mnr_error_set_at(err, MNR_EDATA, NULL, 0, 0, 0,
-				"negative-count",
-				"month %s: a count model needs non-negative values", mb);
+				"negative-count", noisy_row
+				? "month %s: the released value is negative (privacy noise); negbin needs non-negative counts: use poisson or quasipoisson, which account for the noise"
+				: "month %s: a count model needs non-negative values", mb);
 			goto out;
 		}
 		if (o->use_offset) {
@@ -525,8 +536,9 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 		if (yv != 0.0)
 			allzero = 0;
 		d->rowmonth[nobs] = m;
-		d->noise[nobs] = (s->noise_var && isfinite(s->noise_var[i]) &&
-				  s->noise_var[i] > 0.0) ? s->noise_var[i] : 0.0;
+		d->noise[nobs] = noisy_row ? s->noise_var[i] : 0.0;
+		if (noisy_row)
+			d->noisy = 1;
 		d->y[nobs] = yv;
 		d->time[nobs] = (double)m;
 		design_row(d, o, m, 0, d->X + nobs * k);
@@ -894,32 +906,83 @@ static int compute_points(const struct mnr_its_series *s,
 }
 
 /*
- * Known additive privacy noise of variance s_t (a released panel): the
- * Poisson score sum (y_t - mu_t) x_t then has variance sum (mu_t + s_t)
- * x_t x_t', so the classic covariance C = (X'WX)^-1 becomes
- * C + C (sum s_t x_t x_t') C.  The other error methods and families
- * estimate the residual variation from the data, noise included.
+ * Pearson dispersion of a Poisson fit net of the known noise variance,
+ * sum((y - mu)^2 - s) / mu / (n - k): with noise the plain Pearson
+ * statistic exceeds 1 by about s/mu even for Poisson counts, which is no
+ * overdispersion of the counts themselves.
  */
-static int noise_adjust(const struct design *d, struct mnr_regress_fit *fit,
-			struct mnr_error *err)
+static double net_dispersion(const struct design *d,
+			     const struct mnr_regress_fit *fit)
+{
+	double q = 0.0;
+	size_t i;
+
+	for (i = 0; i < d->nobs; i++) {
+		double e = d->y[i] - fit->mu[i];
+
+		q += (e * e - d->noise[i]) / fit->mu[i];
+	}
+	return q / fit->df_resid;
+}
+
+/*
+ * Known additive privacy noise (a released panel): y_t = c_t + e_t with
+ * e_t independent of the count c_t, mean 0 and known variance s_t (the
+ * panel's noise_variance column: discrete Laplace 2p/(1-p)^2, discrete
+ * Gaussian its exact series; CKS 2020).  The mean is unchanged, so the
+ * count model's estimating equations sum x_t (y_t - mu_t) mu_t / V_t = 0
+ * (V_t the model's variance function) stay unbiased; only the variance of
+ * y_t grows, to V_t + s_t.  This is classical measurement error in the
+ * response with known error variance (Carroll, Ruppert, Stefanski and
+ * Crainiceanu 2006, Measurement Error in Nonlinear Models, 2nd ed., the
+ * chapter on response error), and the estimating-equation (sandwich)
+ * variance (Liang and Zeger 1986; White 1982) is
+ *   C (X' diag(w_t^2 (V_t + s_t)) X) C = C + C M C,
+ *   C = (X' diag(mu_t^2 / V_t) X)^-1,  w_t = mu_t / V_t,
+ *   M = sum_t w_t^2 s_t x_t x_t',
+ * i.e. the known variance enters the variance of the GLM working response
+ * z_t = eta_t + (y_t - mu_t)/mu_t, which becomes (V_t + s_t)/mu_t^2.
+ * Poisson: V = mu, w = 1.  Negative binomial NB2: V = mu + mu^2/theta,
+ * theta estimated from the released values.  Quasi-Poisson: V = phi mu,
+ * the Pearson estimate would fold the noise into phi, so phi is estimated
+ * net of it by moments, phi = sum((y - mu)^2 - s) / mu / (n - k) (floored
+ * at 0), and the covariance is phi C1 + C1 M C1 with C1 the Poisson
+ * (X'WX)^-1 (w = 1).  fit->vcov is replaced; fit->dispersion becomes phi.
+ */
+static int noise_adjust(const struct design *d, int model,
+			struct mnr_regress_fit *fit, struct mnr_error *err)
 {
 	size_t k = d->k, i, a, b, m;
 	double *M = mnr__calloc(k * k, sizeof(double));
 	double *T = mnr__calloc(k * k, sizeof(double));
+	double phi = 1.0;
 
 	if (!M || !T) {
 		mnr__free(M);
 		mnr__free(T);
 		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
 	}
+	if (model == MNR_ITS_QUASIPOISSON) {
+		/* fit->vcov = dispersion * C1: recover C1. */
+		for (a = 0; a < k * k; a++)
+			fit->vcov[a] /= fit->dispersion;
+		phi = net_dispersion(d, fit);
+		if (!(phi > 0.0))
+			phi = 0.0;
+		fit->dispersion = phi;
+	}
 	for (i = 0; i < d->nobs; i++) {
 		const double *x = d->X + i * k;
+		double w = 1.0, c;
 
 		if (d->noise[i] <= 0.0)
 			continue;
+		if (model == MNR_ITS_NEGBIN)
+			w = 1.0 / (1.0 + fit->mu[i] / fit->theta);
+		c = w * w * d->noise[i];
 		for (a = 0; a < k; a++)
 			for (b = 0; b < k; b++)
-				M[a * k + b] += d->noise[i] * x[a] * x[b];
+				M[a * k + b] += c * x[a] * x[b];
 	}
 	for (a = 0; a < k; a++)
 		for (b = 0; b < k; b++) {
@@ -938,10 +1001,47 @@ static int noise_adjust(const struct design *d, struct mnr_regress_fit *fit,
 			M[a * k + b] = s;
 		}
 	for (a = 0; a < k * k; a++)
-		fit->vcov[a] += M[a];
+		fit->vcov[a] = phi * fit->vcov[a] + M[a];
 	mnr__free(M);
 	mnr__free(T);
 	return MNR_OK;
+}
+
+const char *mnr_its_noise_name(int noise)
+{
+	switch (noise) {
+	case MNR_ITS_NOISE_KNOWN: return "known-variance";
+	case MNR_ITS_NOISE_RESIDUAL: return "residual";
+	case MNR_ITS_NOISE_IGNORED: return "ignored";
+	default: return "none";
+	}
+}
+
+/* The "privacy-noise" warning: that the noise was accounted for, and how. */
+static void noise_warning(struct mnr_its_result *r, int model)
+{
+	switch (r->noise) {
+	case MNR_ITS_NOISE_KNOWN:
+		add_warning(r, "privacy-noise",
+			model == MNR_ITS_QUASIPOISSON
+			? "privacy noise accounted for: its known variance s is added to the model's (var y = phi mu + s, phi estimated net of s) in a sandwich covariance"
+			: model == MNR_ITS_NEGBIN
+			? "privacy noise accounted for: its known variance s is added to the model's (var y = mu + mu^2/theta + s) in a sandwich covariance"
+			: "privacy noise accounted for: its known variance s is added to the model's (var y = mu + s) in a sandwich covariance");
+		break;
+	case MNR_ITS_NOISE_RESIDUAL:
+		add_warning(r, "privacy-noise",
+			model == MNR_ITS_OLS
+			? "privacy noise accounted for: the residual variance is estimated from the released values and includes the noise"
+			: "privacy noise accounted for: the Newey-West covariance is built from residuals of the released values, which include the noise");
+		break;
+	case MNR_ITS_NOISE_IGNORED:
+		add_warning(r, "privacy-noise",
+			"privacy noise IGNORED on request: intervals treat the released values as exact and are too narrow");
+		break;
+	default:
+		break;
+	}
 }
 
 static int regress_family(int model)
@@ -997,6 +1097,7 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 						       : MNR_REG_CLASSIC;
 	ro.nw_lag = o->nw_lag;
 	ro.nw_adjust = o->nw_adjust;
+	ro.noisy = d.noisy;
 	rc = mnr_regress_fit(d.X, d.nobs, k, d.y,
 			     o->use_offset ? d.off : NULL, d.time, &ro, &fit,
 			     err);
@@ -1017,12 +1118,20 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (o->model == MNR_ITS_POISSON && o->errors == MNR_ITS_CLASSIC &&
-	    s->noise_var) {
-		rc = noise_adjust(&d, &fit, err);
-		if (rc)
-			goto fail;
-		r->noise_adjusted = 1;
+	if (d.noisy) {
+		if (o->noise_ignore) {
+			r->noise = MNR_ITS_NOISE_IGNORED;
+		} else if (o->model != MNR_ITS_OLS &&
+			   o->errors == MNR_ITS_CLASSIC) {
+			rc = noise_adjust(&d, o->model, &fit, err);
+			if (rc)
+				goto fail;
+			r->noise_adjusted = 1;
+			r->noise = MNR_ITS_NOISE_KNOWN;
+		} else {
+			r->noise = MNR_ITS_NOISE_RESIDUAL;
+		}
+		noise_warning(r, o->model);
 	}
 	memcpy(r->vcov, fit.vcov, k * k * sizeof(double));
 	r->df_resid = fit.df_resid;
@@ -1091,7 +1200,9 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 	if (o->errors == MNR_ITS_NEWEY_WEST && d.nobs < 60)
 		add_warning(r, "short-newey-west",
 			"Newey-West intervals are too narrow in short series (in simulation, 95%% intervals covered 68-82%% of the time at 24 months); compare with prais-winsten");
-	if (o->model == MNR_ITS_POISSON && fit.pearson_dispersion > 1.5)
+	if (o->model == MNR_ITS_POISSON &&
+	    (d.noisy && !o->noise_ignore ? net_dispersion(&d, &fit)
+					 : fit.pearson_dispersion) > 1.5)
 		add_warning(r, "overdispersion",
 			"Pearson dispersion is above 1.5: Poisson intervals are too narrow; consider quasipoisson or negbin");
 	if (o->model == MNR_ITS_NEGBIN && fit.theta_capped)
@@ -1139,9 +1250,13 @@ int mnr_its_sensitivity_run(const struct mnr_its_series *s, const int *iv,
 	memset(t, 0, sizeof(*t));
 	if (!s || !s->y || !o)
 		return mnr_error_set(err, MNR_EINVAL, "its: missing input");
+	/* A released value may be negative: noise on a count (noise_adjust). */
 	for (i = 0; i < s->n; i++)
 		if (isfinite(s->y[i]) &&
-		    (s->y[i] < 0.0 || s->y[i] != floor(s->y[i])))
+		    ((s->y[i] < 0.0 && !(s->noise_var &&
+					  isfinite(s->noise_var[i]) &&
+					  s->noise_var[i] > 0.0)) ||
+		     s->y[i] != floor(s->y[i])))
 			counts_ok = 0;
 	t->rows = mnr__calloc(ng, sizeof(*t->rows));
 	if (!t->rows)

@@ -279,6 +279,12 @@ static double family_var(int family, double mu, double theta)
 	return family == MNR_REG_NEGBIN ? mu + mu * mu / theta : mu;
 }
 
+/*
+ * A negative y (released value with privacy noise, poisson/quasipoisson
+ * only) has no likelihood; its unit "deviance" 2 (mu - y) is the y <= 0
+ * branch, finite and used only to watch IRLS converge to the root of the
+ * estimating equations.
+ */
 static double dev_unit(int family, double y, double mu, double theta)
 {
 	double d = (y > 0.0 ? y * log(y / mu) : 0.0);
@@ -650,9 +656,12 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 	beta_old = mnr__malloc(k * sizeof(double));
 	if (!beta_old)
 		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
-	/* glm's poisson initialisation: mu = y + 0.1. */
+	/*
+	 * glm's poisson initialisation: mu = y + 0.1 (a noisy released
+	 * value may be negative: start from max(y, 0) + 0.1).
+	 */
 	for (i = 0; i < n; i++)
-		fit->eta[i] = log(y[i] + 0.1);
+		fit->eta[i] = log(fmax(y[i], 0.0) + 0.1);
 	rc = irls(wk, X, y, offset, MNR_REG_POISSON, 1.0, fit->eta, fit->beta,
 		  beta_old, tol, max_iter, &dev, &it, &fit->aliased);
 	if (!rc && o->family == MNR_REG_NEGBIN) {
@@ -808,7 +817,8 @@ int mnr_regress_fit(const double *X, size_t n, size_t k, const double *y,
 		if (!isfinite(y[i]) || (offset && !isfinite(offset[i])))
 			return mnr_error_set(err, MNR_EINVAL,
 				"regression: observation %zu is not finite", i + 1);
-		if (o->family != MNR_REG_GAUSSIAN && y[i] < 0.0)
+		if (o->family != MNR_REG_GAUSSIAN && y[i] < 0.0 &&
+		    !(o->noisy && o->family != MNR_REG_NEGBIN))
 			return mnr_error_set(err, MNR_EINVAL,
 				"regression: observation %zu is a negative count", i + 1);
 		if (time && i > 0 && !(time[i] > time[i - 1]))

@@ -839,30 +839,208 @@ static void test_poisson_known_noise(void **state)
 	mnr_error_clear(&err);
 	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r0, &err), MNR_OK);
 	assert_int_equal(r0.noise_adjusted, 0);
+	assert_int_equal(r0.noise, MNR_ITS_NOISE_NONE);
+	assert_false(has_warning(&r0, "privacy-noise"));
+	/* A noise column of zeros is no noise. */
 	for (i = 0; i < s.n; i++)
 		noise[i] = 0.0;
 	v.noise_var = noise;
 	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r1, &err), MNR_OK);
-	assert_int_equal(r1.noise_adjusted, 1);
+	assert_int_equal(r1.noise, MNR_ITS_NOISE_NONE);
 	for (j = 0; j < r0.ncoef; j++)
 		assert_rel(r1.coef[j].std_error, r0.coef[j].std_error, 1e-14);
 	mnr_its_result_free(&r1);
-	/* points[] covers the range: month i is points[i] here. */
+	/*
+	 * s_t = (phi - 1) mu_t makes var y = phi mu exactly: the sandwich
+	 * C + C M C is then phi C, standard errors times sqrt(phi).
+	 */
 	for (p0 = 0; p0 < r0.npoints; p0++)
 		noise[p0] = (phi - 1.0) * r0.points[p0].fitted;
 	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r2, &err), MNR_OK);
+	assert_int_equal(r2.noise_adjusted, 1);
+	assert_int_equal(r2.noise, MNR_ITS_NOISE_KNOWN);
+	assert_true(has_warning(&r2, "privacy-noise"));
+	/* Net of the noise the counts are not overdispersed. */
+	assert_false(has_warning(&r2, "overdispersion"));
 	for (j = 0; j < r0.ncoef; j++) {
 		assert_rel(r2.coef[j].estimate, r0.coef[j].estimate, 1e-14);
 		assert_rel(r2.coef[j].std_error,
 			   sqrt(phi) * r0.coef[j].std_error, 1e-9);
 	}
 	mnr_its_result_free(&r2);
-	/* Newey-West takes the noise from the residuals: no adjustment. */
+	/* On request the noise is ignored (and the output says so). */
+	o.noise_ignore = 1;
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r2, &err), MNR_OK);
+	assert_int_equal(r2.noise, MNR_ITS_NOISE_IGNORED);
+	assert_true(has_warning(&r2, "privacy-noise"));
+	for (j = 0; j < r0.ncoef; j++)
+		assert_rel(r2.coef[j].std_error, r0.coef[j].std_error, 1e-14);
+	mnr_its_result_free(&r2);
+	o.noise_ignore = 0;
+	/* Newey-West takes the noise from the residuals: no known term. */
 	o.errors = MNR_ITS_NEWEY_WEST;
 	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r2, &err), MNR_OK);
 	assert_int_equal(r2.noise_adjusted, 0);
+	assert_int_equal(r2.noise, MNR_ITS_NOISE_RESIDUAL);
+	assert_true(has_warning(&r2, "privacy-noise"));
+	mnr_its_result_free(&r2);
+	/* So does ols. */
+	o.errors = MNR_ITS_CLASSIC;
+	o.model = MNR_ITS_OLS;
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r2, &err), MNR_OK);
+	assert_int_equal(r2.noise, MNR_ITS_NOISE_RESIDUAL);
 	mnr_its_result_free(&r2);
 	mnr_its_result_free(&r0);
+}
+
+/*
+ * Quasi-Poisson with known noise: phi is estimated net of the noise,
+ * phi = phi_P - sum(s/mu)/(n-k), and the covariance is phi C1 + C1 M C1.
+ * With s_t = c mu_t, M = c C1^-1, so the covariance is (phi + c) C1 and
+ * the standard errors are those of the plain Poisson fit times
+ * sqrt(phi_P - c n/(n-k) + c).
+ */
+static void test_quasipoisson_known_noise(void **state)
+{
+	struct series s;
+	struct mnr_its_series v;
+	struct mnr_its_options o;
+	struct mnr_its_result rp, rq;
+	struct mnr_error err;
+	double noise[200], f;
+	int iv = 2020 * 12;
+	size_t p0, j;
+	const double cs[2] = { 0.3, 0.9 };
+	size_t t;
+
+	(void)state;
+	make_series(&s, 36, 40.0, 1.3, 12, 29);
+	v = view(&s);
+	v.population = NULL;
+	mnr_its_options_init(&o);
+	o.model = MNR_ITS_POISSON;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &rp, &err), MNR_OK);
+	for (t = 0; t < 2; t++) {
+		double c = cs[t], phi;
+
+		for (p0 = 0; p0 < rp.npoints; p0++)
+			noise[p0] = c * rp.points[p0].fitted;
+		v.noise_var = noise;
+		o.model = MNR_ITS_QUASIPOISSON;
+		assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &rq, &err),
+				 MNR_OK);
+		assert_int_equal(rq.noise, MNR_ITS_NOISE_KNOWN);
+		phi = rp.pearson_dispersion -
+		      c * (double)rp.n_obs / rp.df_resid;
+		/* The second noise level is larger than the residual
+		 * variation: phi floors at 0, the noise alone remains. */
+		if (t == 0) {
+			assert_true(phi > 0.0);
+			assert_rel(rq.dispersion, phi, 1e-9);
+		} else {
+			assert_true(phi < 0.0);
+			assert_true(rq.dispersion == 0.0);
+			phi = 0.0;
+		}
+		f = phi + c;
+		for (j = 0; j < rp.ncoef; j++) {
+			assert_rel(rq.coef[j].estimate, rp.coef[j].estimate,
+				   1e-12);
+			assert_rel(rq.coef[j].std_error,
+				   sqrt(f) * rp.coef[j].std_error, 1e-9);
+		}
+		mnr_its_result_free(&rq);
+	}
+	mnr_its_result_free(&rp);
+}
+
+/*
+ * Negative binomial with known noise: with s_t = c V_t, V = mu + mu^2/theta,
+ * M = sum (mu/V)^2 s x x' = c C^-1, so the covariance is (1 + c) C.
+ */
+static void test_negbin_known_noise(void **state)
+{
+	struct series s;
+	struct mnr_its_series v;
+	struct mnr_its_options o;
+	struct mnr_its_result r0, r1;
+	struct mnr_error err;
+	double noise[200];
+	int iv = 2020 * 12;
+	size_t p0, j;
+	const double c = 0.6;
+
+	(void)state;
+	make_series(&s, 36, 40.0, 1.3, 12, 31);
+	/* Overdispersion, so that theta is finite. */
+	for (j = 0; j < s.n; j += 3)
+		s.y[j] *= 1.5;
+	for (j = 0; j < s.n; j++)
+		s.y[j] = floor(s.y[j]);
+	v = view(&s);
+	v.population = NULL;
+	mnr_its_options_init(&o);
+	o.model = MNR_ITS_NEGBIN;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r0, &err), MNR_OK);
+	assert_true(isfinite(r0.theta) && r0.theta < 1e6);
+	for (p0 = 0; p0 < r0.npoints; p0++) {
+		double mu = r0.points[p0].fitted;
+
+		noise[p0] = c * (mu + mu * mu / r0.theta);
+	}
+	v.noise_var = noise;
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r1, &err), MNR_OK);
+	assert_int_equal(r1.noise, MNR_ITS_NOISE_KNOWN);
+	for (j = 0; j < r0.ncoef; j++)
+		assert_rel(r1.coef[j].std_error,
+			   sqrt(1.0 + c) * r0.coef[j].std_error, 1e-9);
+	mnr_its_result_free(&r1);
+	mnr_its_result_free(&r0);
+}
+
+/*
+ * A released panel may hold negative values (count plus noise): poisson
+ * and quasipoisson fit them; negbin refuses with a message naming the
+ * noise; without a noise column a negative count is refused as before.
+ */
+static void test_noisy_negative_values(void **state)
+{
+	struct series s;
+	struct mnr_its_series v;
+	struct mnr_its_options o;
+	struct mnr_its_result r;
+	struct mnr_error err;
+	double noise[200];
+	int iv = 2020 * 12;
+	size_t i;
+
+	(void)state;
+	make_series(&s, 36, 3.0, 0.6, 12, 37);
+	s.y[4] = -2.0;
+	s.y[20] = -1.0;
+	for (i = 0; i < s.n; i++)
+		noise[i] = 1.0;
+	v = view(&s);
+	v.population = NULL;
+	mnr_its_options_init(&o);
+	o.model = MNR_ITS_POISSON;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r, &err), MNR_EDATA);
+	v.noise_var = noise;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r, &err), MNR_OK);
+	assert_true(isfinite(r.coef[2].std_error));
+	assert_true(r.coef[2].ci_low < log(0.6) + 1.0);
+	mnr_its_result_free(&r);
+	o.model = MNR_ITS_QUASIPOISSON;
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r, &err), MNR_OK);
+	mnr_its_result_free(&r);
+	o.model = MNR_ITS_NEGBIN;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_its_fit(&v, &iv, 1, &o, &r, &err), MNR_EDATA);
+	assert_non_null(strstr(err.msg, "privacy noise"));
 }
 
 /* A known 60% jump in a long Poisson series is inside the interval. */
@@ -956,6 +1134,9 @@ int main(void)
 		cmocka_unit_test(test_sensitivity_grid),
 		cmocka_unit_test(test_sensitivity_flags_disagreement),
 		cmocka_unit_test(test_poisson_known_noise),
+		cmocka_unit_test(test_quasipoisson_known_noise),
+		cmocka_unit_test(test_negbin_known_noise),
+		cmocka_unit_test(test_noisy_negative_values),
 		cmocka_unit_test(test_recovers_known_effect),
 		cmocka_unit_test(test_allocation_failures),
 	};
