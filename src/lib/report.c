@@ -1539,19 +1539,23 @@ static void rep_free(struct mnr__rep *r)
 	}
 }
 
-static int fingerprint(const char *path, char hex[MNR_SHA256_HEXLEN + 1],
-		       struct mnr_error *err)
+static int fingerprint(const char *path, const char *role,
+		       char hex[MNR_SHA256_HEXLEN + 1], struct mnr_error *err)
 {
 	unsigned char d[MNR_SHA256_LEN];
+	struct mnr_error e2;
 	int rc;
 
 	hex[0] = '\0';
 	if (!path)
 		return MNR_OK;
-	rc = mnr_sha256_file(path, d, err);
+	mnr_error_clear(&e2);
+	rc = mnr_sha256_file(path, d, &e2);
 	if (rc != MNR_OK) {
-		if (err && !err->path)
-			err->path = path;
+		mnr_error_set_at(err, rc, path, 0, 0, 0, "open",
+				 "cannot read the %s file", role);
+		if (err)
+			err->sys_errno = e2.sys_errno;
 		return rc;
 	}
 	mnr_sha256_hex(d, hex);
@@ -1580,13 +1584,15 @@ int mnr_report_run(const struct mnr_report_options *o,
 	r.focus = -1;
 
 	/* Inputs first (cheap and the likeliest to fail), then the folder. */
-	rc = fingerprint(o->cases, r.sha_cases, err);
+	rc = fingerprint(o->cases, "case", r.sha_cases, err);
 	if (rc == MNR_OK)
-		rc = fingerprint(o->adoption, r.sha_adoption, err);
+		rc = fingerprint(o->adoption, "adoption", r.sha_adoption, err);
 	if (rc == MNR_OK)
-		rc = fingerprint(o->population, r.sha_population, err);
+		rc = fingerprint(o->population, "population",
+				 r.sha_population, err);
 	if (rc == MNR_OK)
-		rc = fingerprint(o->metrics, r.sha_metrics, err);
+		rc = fingerprint(o->metrics, "metric catalogue",
+				 r.sha_metrics, err);
 	if (rc == MNR_OK)
 		rc = read_catalogue(&r, o->metrics, err);
 	if (rc == MNR_OK)

@@ -1,0 +1,11 @@
+# An internal report: no noise, no ledger, every page stamped, removal
+# curves shown.
+set -e
+d=$TMP/isl
+test -s "$d/report.html"
+test ! -e "$d/ledger.jsonl"
+test "$(grep -o 'INTERNAL - NOT FOR PUBLICATION' "$d/report.html" | wc -l)" -ge 2
+test "$(grep -c 'INTERNAL - NOT FOR PUBLICATION' "$d/report.md")" -ge 2
+grep -q '"mode": "internal"' "$d/results.json"
+test -s "$d/charts/removal_km.svg"
+grep -q 'Time from report to removal' "$d/report.html"

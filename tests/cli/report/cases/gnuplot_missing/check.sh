@@ -1,0 +1,2 @@
+# Nothing is written when gnuplot is missing (checked before any budget).
+test ! -e "$TMP/out"
