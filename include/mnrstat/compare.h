@@ -144,8 +144,10 @@ enum mnr_compare_warn {
 	MNR_COMPARE_WARN_NO_OFFSET = 1u << 5,  /* months without population left
 						  out of the rate ratio */
 	MNR_COMPARE_WARN_NOISE = 1u << 6,      /* released (noisy) counts: the
-						  exact interval ignores the
-						  noise, Wald includes it */
+						  Wald and quasi-Poisson
+						  intervals add the known noise
+						  variance, the exact interval
+						  cannot */
 	MNR_COMPARE_WARN_NO_DENOM = 1u << 7,   /* share months without a usable
 						  denominator left out */
 	MNR_COMPARE_WARN_NO_EVENTS = 1u << 8,  /* no events at all: no rate
@@ -153,7 +155,8 @@ enum mnr_compare_warn {
 	MNR_COMPARE_WARN_OVERDISPERSED = 1u << 9, /* Pearson dispersion > 1.5:
 						     Poisson intervals too
 						     narrow; read quasi-Poisson */
-	MNR_COMPARE_WARN_COUNT = 10            /* number of bits */
+	MNR_COMPARE_WARN_NOISE_IGNORED = 1u << 10, /* opt->noise_ignore */
+	MNR_COMPARE_WARN_COUNT = 11            /* number of bits */
 };
 
 struct mnr_compare_options {
@@ -166,6 +169,10 @@ struct mnr_compare_options {
 					convention, e.g. support_offered_yes
 					out of support_offered_known) rather
 					than the share itself */
+	int noise_ignore;            /* 1: treat released (noisy) counts as
+					exact: no noise term in any interval;
+					for comparison only
+					(bench/noise_coverage.sh) */
 };
 
 struct mnr_compare_result {
@@ -203,9 +210,16 @@ struct mnr_compare_result {
  * successes (0 <= y <= denom) and the month's share y / denom, a month with
  * denom 0 having no share (missing); otherwise y is the share in [0, 1].
  * The pooled proportion of a side is sum(successes) / sum(denom); Welch
- * compares the monthly shares.  noise_var (may be NULL) is the variance
- * of privacy noise added to each released count; it widens the Wald
- * interval: var(log RR) = (x1 + V1) / x1^2 + (x0 + V0) / x0^2.
+ * compares the monthly shares.  noise_var (may be NULL) is the known
+ * variance of privacy noise added to each released count (a released
+ * panel): such a count may be negative, and is accepted as a count when it
+ * is a whole number.  The noise widens the Wald interval,
+ *   var(log RR) = (x1 + V1) / x1^2 + (x0 + V0) / x0^2
+ * (Vj the summed noise variance of side j), and the quasi-Poisson one,
+ *   var(log RR) = phi (1/x1 + 1/x0) + V1/x1^2 + V0/x0^2,
+ * with phi estimated net of the noise (see compare.c); the exact interval
+ * cannot include it (MNR_COMPARE_WARN_NOISE says so).  A side whose
+ * released sum is not positive has no rate ratio (NO_EVENTS).
  *
  * Refuses (MNR_EDOMAIN, the message says which side and why) fewer than
  * MNR_COMPARE_MIN_SIDE months with a value on either side; warns under

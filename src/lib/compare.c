@@ -525,8 +525,14 @@ const char *mnr_compare_warning_text(unsigned bit)
 		return "months without a population are left out of the rate "
 		       "ratio";
 	case MNR_COMPARE_WARN_NOISE:
-		return "the counts carry privacy noise: the Wald interval "
-		       "includes its variance, the exact interval does not";
+		return "privacy noise accounted for: its known variance is "
+		       "added to the Wald interval (var log RR = (x1 + V1)/x1^2 "
+		       "+ (x0 + V0)/x0^2) and to the quasi-Poisson interval "
+		       "(dispersion estimated net of the noise); the exact "
+		       "interval cannot include it";
+	case MNR_COMPARE_WARN_NOISE_IGNORED:
+		return "privacy noise IGNORED on request: the intervals treat "
+		       "the released counts as exact and are too narrow";
 	case MNR_COMPARE_WARN_NO_DENOM:
 		return "months without a usable denominator are left out of the "
 		       "difference of proportions";
@@ -567,6 +573,12 @@ static int side_pool(const double *y, const double *counts, const double *w,
 	return left_out;
 }
 
+/* Month i carries known privacy noise (noise_var may be NULL). */
+static int noisy_at(const double *noise_var, size_t i)
+{
+	return noise_var && isfinite(noise_var[i]) && noise_var[i] > 0.0;
+}
+
 /*
  * Pearson dispersion of the two-rate Poisson model (fitted mean of month i
  * = side rate x exposure_i) and the quasi-Poisson interval of the log rate
@@ -574,8 +586,9 @@ static int side_pool(const double *y, const double *counts, const double *w,
  * the ratio is not; then only the dispersion is set.
  */
 static void quasi_poisson(const double *y, const double *offset,
-			  const int *use, const int *is_post, size_t n,
-			  const double x[2], const double t[2], double level,
+			  const double *noise, const int *use,
+			  const int *is_post, size_t n, const double x[2],
+			  const double t[2], const double v[2], double level,
 			  struct mnr_compare_result *out)
 {
 	double chi2 = 0.0, df, rate[2], se;
@@ -591,8 +604,15 @@ static void quasi_poisson(const double *y, const double *offset,
 			continue;
 		mu = rate[is_post[i]] * (offset ? offset[i] : 1.0);
 		m++;
+		/*
+		 * Known noise of variance s_i: E (y - mu)^2 = phi mu + s_i,
+		 * so the dispersion of the counts is estimated net of it,
+		 * phi = sum((y - mu)^2 - s) / mu / (m - 2) (moments; the same
+		 * estimator as its.c's noise_adjust), floored at 0 below.
+		 */
 		if (mu > 0.0)
-			chi2 += (y[i] - mu) * (y[i] - mu) / mu;
+			chi2 += ((y[i] - mu) * (y[i] - mu) -
+				 (noise ? noise[i] : 0.0)) / mu;
 	}
 	out->dispersion = NAN;
 	out->quasi_se = out->quasi_low = out->quasi_high = NAN;
@@ -601,11 +621,15 @@ static void quasi_poisson(const double *y, const double *offset,
 		return;
 	df = (double)(m - 2);
 	out->dispersion = chi2 / df;
+	if (noise && !(out->dispersion > 0.0))
+		out->dispersion = 0.0;
 	if (out->dispersion > 1.5)
 		out->warnings |= MNR_COMPARE_WARN_OVERDISPERSED;
 	if (!(x[0] > 0.0 && x[1] > 0.0))
 		return;
-	se = sqrt(out->dispersion * (1.0 / x[0] + 1.0 / x[1]));
+	/* Delta method: var log x_j = (phi x_j + V_j) / x_j^2. */
+	se = sqrt(out->dispersion * (1.0 / x[0] + 1.0 / x[1]) +
+		  v[0] / (x[0] * x[0]) + v[1] / (x[1] * x[1]));
 	out->quasi_se = se;
 	if (se > 0.0) {
 		double q = gsl_cdf_tdist_Qinv((1.0 - level) / 2.0, df);
@@ -696,7 +720,9 @@ int mnr_compare_series(const double *y, const double *offset,
 			post[nq++] = y[i];
 		else
 			pre[np++] = y[i];
-		if (y[i] < 0.0 || y[i] != floor(y[i]))
+		/* A released count (count + noise) may be negative. */
+		if ((y[i] < 0.0 && !noisy_at(noise_var, i)) ||
+		    y[i] != floor(y[i]))
 			whole = 0;
 		if (y[i] != 0.0)
 			all_zero = 0;
@@ -753,6 +779,9 @@ int mnr_compare_series(const double *y, const double *offset,
 		double x[2] = { 0.0, 0.0 }, t[2] = { 0.0, 0.0 },
 		       v[2] = { 0.0, 0.0 };
 
+		double *nz = NULL;
+		int noisy = 0;
+
 		for (i = 0; i < n; i++) {
 			if (!use[i])
 				continue;
@@ -763,26 +792,49 @@ int mnr_compare_series(const double *y, const double *offset,
 			}
 			x[is_post[i]] += y[i];
 			t[is_post[i]] += offset ? offset[i] : 1.0;
-			if (noise_var && isfinite(noise_var[i]) &&
-			    noise_var[i] > 0.0)
+			if (noisy_at(noise_var, i)) {
 				v[is_post[i]] += noise_var[i];
+				noisy = 1;
+			}
 		}
 		out->per_population = offset != NULL;
 		out->noise_var_pre = v[0];
 		out->noise_var_post = v[1];
+		if (noisy && opt->noise_ignore) {
+			out->warnings |= MNR_COMPARE_WARN_NOISE_IGNORED;
+			v[0] = v[1] = 0.0;
+			noisy = 0;
+		} else if (noisy) {
+			/* Per-month variances for the quasi-Poisson fit. */
+			nz = mnr__calloc(n ? n : 1, sizeof(double));
+			if (!nz) {
+				rc = mnr_error_set(err, MNR_ENOMEM,
+						   "out of memory");
+				goto done;
+			}
+			for (i = 0; i < n; i++)
+				nz[i] = noisy_at(noise_var, i) ? noise_var[i]
+							       : 0.0;
+		}
 		if (x[0] < 10.0 || x[1] < 10.0)
 			out->warnings |= MNR_COMPARE_WARN_TINY;
-		if (x[0] + x[1] == 0.0 || t[0] == 0.0 || t[1] == 0.0) {
+		if (x[0] + x[1] == 0.0 || t[0] == 0.0 || t[1] == 0.0 ||
+		    x[0] < 0.0 || x[1] < 0.0) {
+			/* A released side sum below 0 is all noise. */
 			out->warnings |= MNR_COMPARE_WARN_NO_EVENTS;
+			mnr__free(nz);
 		} else {
 			rc = mnr_compare_rate_ratio(x[1], t[1], x[0], t[0],
 						    opt->level, &out->rate,
 						    err);
-			if (rc != MNR_OK)
+			if (rc != MNR_OK) {
+				mnr__free(nz);
 				goto done;
+			}
 			out->has_rate = 1;
-			quasi_poisson(y, offset, use, is_post, n, x, t,
+			quasi_poisson(y, offset, nz, use, is_post, n, x, t, v,
 				      opt->level, out);
+			mnr__free(nz);
 			if (v[0] > 0.0 || v[1] > 0.0) {
 				/*
 				 * Released count = true count + independent

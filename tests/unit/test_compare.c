@@ -240,7 +240,7 @@ static void test_series_reference(void **state)
 	for (i = 0; i < sizeof(series_refs) / sizeof(series_refs[0]); i++) {
 		const struct series_ref *r = &series_refs[i];
 		struct mnr_compare_options opt = { S_INTERV, MNR_COMPARE_AUTO,
-						   r->level, 0 };
+						   r->level, 0, 0 };
 		struct mnr_compare_result res;
 		struct mnr_error err;
 
@@ -279,7 +279,7 @@ static void test_series_reference(void **state)
 static void test_series_share_reference(void **state)
 {
 	struct mnr_compare_options opt = { S_INTERV, MNR_COMPARE_AUTO, 0.95,
-					   1 };
+					   1, 0 };
 	struct mnr_compare_result res;
 	struct mnr_error err;
 
@@ -311,7 +311,7 @@ static void test_series_design(void **state)
 	const double zeros[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
 	const double frac[8] = { 1.5, 2, 3, 4, 5, 6, 7, 8 };
 	const double noise[10] = { 4, 4, 4, 4, 4, 4, 4, 4, 4, 4 };
-	struct mnr_compare_options opt = { 2, MNR_COMPARE_AUTO, 0.95, 0 };
+	struct mnr_compare_options opt = { 2, MNR_COMPARE_AUTO, 0.95, 0, 0 };
 	struct mnr_compare_result res;
 	struct mnr_error err;
 
@@ -357,6 +357,68 @@ static void test_series_design(void **state)
 		assert_rel(noisy.rate.log_se,
 			   sqrt((57.0 + 24.0) / (57.0 * 57.0) +
 				(18.0 + 16.0) / (18.0 * 18.0)), 1e-14);
+		/*
+		 * Quasi-Poisson net of the noise: sides 3..6 (x0 = 18, mean
+		 * 4.5) and 7..12 (x1 = 57, mean 9.5), squared deviations 5
+		 * and 17.5; noise 4 a month exceeds them, phi floors at 0
+		 * and only the noise remains in the interval.
+		 */
+		assert_true(noisy.dispersion == 0.0);
+		assert_rel(noisy.quasi_se,
+			   sqrt(16.0 / (18.0 * 18.0) + 24.0 / (57.0 * 57.0)),
+			   1e-14);
+	}
+	/* Noise of variance 1: phi = ((5 - 4)/4.5 + (17.5 - 6)/9.5) / 8. */
+	{
+		const double one[10] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+		struct mnr_compare_result noisy;
+		double phi = (1.0 / 4.5 + 11.5 / 9.5) / 8.0;
+
+		assert_int_equal(mnr_compare_series(y, NULL, NULL, one, 10, 0,
+						    &opt, &noisy, NULL),
+				 MNR_OK);
+		assert_rel(noisy.dispersion, phi, 1e-12);
+		assert_rel(noisy.quasi_se,
+			   sqrt(phi * (1.0 / 18.0 + 1.0 / 57.0) +
+				4.0 / (18.0 * 18.0) + 6.0 / (57.0 * 57.0)),
+			   1e-12);
+		/* Ignored on request: the plain Wald and Pearson values. */
+		opt.noise_ignore = 1;
+		assert_int_equal(mnr_compare_series(y, NULL, NULL, one, 10, 0,
+						    &opt, &noisy, NULL),
+				 MNR_OK);
+		opt.noise_ignore = 0;
+		assert_true(noisy.warnings & MNR_COMPARE_WARN_NOISE_IGNORED);
+		assert_false(noisy.warnings & MNR_COMPARE_WARN_NOISE);
+		assert_rel(noisy.rate.log_se, res.rate.log_se, 1e-14);
+		assert_rel(noisy.dispersion, res.dispersion, 1e-14);
+		assert_rel(noisy.quasi_se, res.quasi_se, 1e-14);
+	}
+	/*
+	 * A released count may be negative: with its noise variance it is
+	 * still a count (sums 1 - 2 + 3 + 4 = 6 and 57); without, refused.
+	 */
+	{
+		const double neg[10] = { 1, -2, 3, 4, 7, 8, 9, 10, 11, 12 };
+		struct mnr_compare_result noisy;
+
+		assert_int_equal(mnr_compare_series(neg, NULL, NULL, noise, 10,
+						    0, &opt, &noisy, NULL),
+				 MNR_OK);
+		assert_int_equal(noisy.kind, MNR_COMPARE_COUNT);
+		assert_true(noisy.has_rate);
+		assert_rel(noisy.rate.ratio, (57.0 / 6.0) / (6.0 / 4.0),
+			   1e-14);
+		assert_string_equal(mnr_compare_warning_text(
+				    MNR_COMPARE_WARN_NOISE_IGNORED) + 0,
+				    "privacy noise IGNORED on request: the "
+				    "intervals treat the released counts as "
+				    "exact and are too narrow");
+		opt.kind = MNR_COMPARE_COUNT;
+		assert_int_equal(mnr_compare_series(neg, NULL, NULL, NULL, 10,
+						    0, &opt, &noisy, NULL),
+				 MNR_EDATA);
+		opt.kind = MNR_COMPARE_AUTO;
 	}
 	/* All zero: warned, no rate ratio; Welch undefined (constant). */
 	opt.intervention = 4;
