@@ -51,9 +51,19 @@ struct row_ctx {
 	char last_date[10];                /* the last valid YYYY-MM-DD seen */
 	int64_t last_day;                  /* its day number */
 	int last_month;
-	/* Per enumeration, by name length: up to 3 candidate indices + 1. */
-	unsigned char cand[4][32][3];
+	/* Per enumeration, by a hash of (length, first, last byte): the one
+	 * name there (index + 1), 0 = none, ENUM_CLASH = scan them all. */
+	unsigned char slot[4][256];
+	unsigned char name_len[4][8];
 };
+
+#define ENUM_CLASH 255
+
+static unsigned enum_key(const char *s, size_t len)
+{
+	return (unsigned)(len * 37u + (unsigned char)s[0] * 11u +
+			  (unsigned char)s[len - 1]) & 255u;
+}
 
 static const char *const *const enum_names[4] = {
 	mnr_source_names, mnr_outcome_names, mnr_age_band_names,
@@ -63,20 +73,18 @@ static const int enum_n[4] = { MNR_SRC_N, MNR_OUT_N, MNR_AGE_N,
 
 static void row_ctx_init(struct row_ctx *x, struct mnr_agg *a)
 {
-	int e, i, k;
+	int e, i;
 
 	memset(x, 0, sizeof(*x));
 	x->a = a;
 	for (e = 0; e < 4; e++)
 		for (i = 0; i < enum_n[e]; i++) {
-			size_t len = strlen(enum_names[e][i]);
+			const char *nm = enum_names[e][i];
+			size_t len = strlen(nm);
+			unsigned char *sl = &x->slot[e][enum_key(nm, len)];
 
-			/* More than three names of one length: the rest go slow. */
-			for (k = 0; k < 3 && len < 32; k++)
-				if (!x->cand[e][len][k]) {
-					x->cand[e][len][k] = (unsigned char)(i + 1);
-					break;
-				}
+			x->name_len[e][i] = (unsigned char)len;
+			*sl = *sl ? ENUM_CLASH : (unsigned char)(i + 1);
 		}
 }
 
@@ -194,28 +202,35 @@ static int time_fast(struct row_ctx *x, const struct mnr_csv_row *row,
 }
 
 /*
- * Exact match against enumeration e; empty = dflt.  1 = matched.  The
- * candidates come from the field's length; a byte loop compares (the
- * names are short, a libc call costs more).
+ * Exact match against enumeration e; empty = dflt.  1 = matched.  A hash
+ * of the length and the end bytes picks the one candidate name (the
+ * brief's enumerations have no clashes; a clash scans them all), so a
+ * field costs one compare.
  */
 static int enum_fast(const struct row_ctx *x, const struct mnr_csv_row *row,
 		     long col, int e, int dflt, int *out)
 {
 	const char *s;
-	size_t len, j;
-	int k;
+	size_t len;
+	int i, lo, hi;
+	unsigned char sl;
 
 	if (col < 0 || (len = row->len[col]) == 0) {
 		*out = dflt;
 		return 1;
 	}
-	if (len >= 32)
-		return 0;
 	s = row->field[col];
-	for (k = 0; k < 3 && x->cand[e][len][k]; k++) {
-		int i = x->cand[e][len][k] - 1;
+	sl = x->slot[e][enum_key(s, len)];
+	if (!sl)
+		return 0;
+	lo = sl == ENUM_CLASH ? 0 : sl - 1;
+	hi = sl == ENUM_CLASH ? enum_n[e] : sl;
+	for (i = lo; i < hi; i++) {
 		const char *nm = enum_names[e][i];
+		size_t j;
 
+		if (x->name_len[e][i] != len)
+			continue;
 		for (j = 0; j < len && nm[j] == s[j]; j++)
 			;
 		if (j == len) {
