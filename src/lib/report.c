@@ -588,6 +588,7 @@ static int private_release(struct mnr__rep *r, struct mnr_error *err)
 			if (out < 0) {
 				out = 0;
 				r->nclamped++;
+				m->nclamped++;
 			}
 			m->y[k] = (double)out;
 			r->nreleased_cells++;
@@ -1170,6 +1171,61 @@ static int chart_country(struct mnr__rep *r, struct mnr__rep_metric *m,
 	return rc;
 }
 
+
+/*
+ * Small multiples: the plot module labels every year, which overlaps in
+ * panels a third of 800 px wide.  Keep every k-th label of the script's
+ * "set xtics (...)" list so that at most five remain (the script stays a
+ * valid gnuplot script; only labels are dropped).
+ */
+static void thin_xtics(char *script)
+{
+	char *line = strstr(script, "\nset xtics ('");
+	char *end, *w, *r;
+	size_t n = 0, k, i = 0;
+
+	if (!line)
+		return;
+	line += strlen("\nset xtics (");
+	end = strchr(line, '\n');
+	if (!end || end[-1] != ')')
+		return;
+	for (r = line; r < end; r++)
+		if (strncmp(r, " strptime(", 10) == 0)
+			n++;
+	if (n <= 5)
+		return;
+	k = (n + 4) / 5;
+	/* Entries are "'LABEL' strptime('%Y-%m','YYYY-MM')" joined by ", ". */
+	w = line;
+	r = line;
+	while (r < end - 1) {
+		char *close = strstr(r, "')");
+		size_t len;
+
+		if (!close || close > end)
+			return;
+		close += 2;
+		len = (size_t)(close - r);
+		if (i % k == 0) {
+			if (w != line) {
+				*w++ = ',';
+				*w++ = ' ';
+			}
+			memmove(w, r, len);
+			w += len;
+		}
+		i++;
+		r = close;
+		if (strncmp(r, ", ", 2) == 0)
+			r += 2;
+	}
+	*w++ = ')';
+	/* Pad the shortened line with blanks up to its newline. */
+	while (w < end)
+		*w++ = ' ';
+}
+
 static int chart_all(struct mnr__rep *r, struct mnr__rep_metric *m,
 		     struct mnr_error *err)
 {
@@ -1208,6 +1264,8 @@ static int chart_all(struct mnr__rep *r, struct mnr__rep_metric *m,
 	}
 	rc = mnr_plot_multiples_script(&meta, ps, C > 48 ? 48 : C, &script,
 				       err);
+	if (rc == MNR_OK)
+		thin_xtics(script);
 	if (rc == MNR_OK)
 		rc = render(r, script, m->chart[0], &m->svg[0], err);
 	mnr_plot_script_free(script);

@@ -52,6 +52,7 @@ struct mnr__rep_metric {
 	int is_count;              /* unit "count" */
 	int analysed;              /* part of this report */
 	char withheld[200];        /* why not analysed ("" when analysed) */
+	size_t nclamped;           /* released counts set from < 0 to 0 */
 	double *y;                 /* ncountries * nmonths analysed values */
 	unsigned char *hide;       /* display mask (internal suppression) */
 	struct mnr__rep_country *c;/* ncountries */

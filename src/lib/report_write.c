@@ -181,6 +181,33 @@ static json_t *jstr(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+
+/* Share of a metric's released monthly counts that were negative and set
+ * to 0: clamping biases small counts upward. */
+static double clamped_share(const struct mnr__rep *r,
+			    const struct mnr__rep_metric *m)
+{
+	size_t n = r->ncountries * r->nmonths;
+
+	return n ? (double)m->nclamped / (double)n : 0;
+}
+
+#define CLAMP_WARN 0.10
+
+static void clamp_note(const struct mnr__rep *r,
+		       const struct mnr__rep_metric *m, char *buf, size_t size)
+{
+	double f = clamped_share(r, m);
+
+	buf[0] = '\0';
+	if (r->private_release && f > CLAMP_WARN)
+		snprintf(buf, size, "Caution: %.0f%% of this metric's released "
+			 "monthly counts came out negative and were set to 0, "
+			 "which biases small counts upward; at this privacy "
+			 "budget its counts are too small for a reliable "
+			 "estimate.", 100 * f);
+}
+
 /* ---- results.json ------------------------------------------------------- */
 
 static json_t *head_json(const struct mnr__rep_head *h)
@@ -471,6 +498,9 @@ static int write_results(struct mnr__rep *r, struct mnr_error *err)
 		pc = json_array();
 		ch = json_array();
 		json_object_set_new(o, "headline", head_json(&m->head));
+		json_object_set_new(o, "released_cells_clamped_share",
+			r->private_release ? json_real(clamped_share(r, m))
+					   : json_null());
 		json_object_set_new(o, "checklist", checklist_json(m->check));
 		if (m->chart[0][0])
 			json_array_append_new(ch, json_string(m->chart[0]));
@@ -947,6 +977,13 @@ static void build_md(struct mnr__rep *r, struct mnr__rep_buf *b)
 				mnr__rep_printf(b, "![%s event study](charts/%s)\n\n",
 						m->name, m->chart[1]);
 			mnr__rep_printf(b, "**%s**\n\n", m->head.sentence);
+			{
+				char note[300];
+
+				clamp_note(r, m, note, sizeof(note));
+				if (note[0])
+					mnr__rep_printf(b, "> %s\n\n", note);
+			}
 			est_text(&m->head, m->head.e.estimate, e, sizeof(e));
 			est_text(&m->head, m->head.e.ci_low, lo, sizeof(lo));
 			est_text(&m->head, m->head.e.ci_high, hi, sizeof(hi));
@@ -1049,7 +1086,9 @@ static const char css[] =
 	"code{font-size:.9em}"
 	"nav ul{columns:2;padding-left:1.2rem}"
 	"@media (max-width:640px){body{font-size:15px}main{padding:.6rem}"
-	"nav ul{columns:1}h1{font-size:1.4rem}th,td{padding:.3rem}}"
+	"nav ul{columns:1}h1{font-size:1.4rem}th,td{padding:.3rem}"
+	".dom{display:none}td.n{white-space:normal}"
+	"td code{word-break:break-all}table{font-size:.85rem}}"
 	"@media print{body{font-size:10.5pt}main{max-width:none;padding:0}"
 	".stamp{position:fixed;top:0;left:0;right:0;padding:.2rem}"
 	".stamp~main{padding-top:2rem}nav{display:none}"
@@ -1235,8 +1274,8 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 	mnr__rep_puts(b, "<li><a href=\"#inputs\">Inputs</a></li></ul></nav>\n");
 
 	mnr__rep_puts(b, "<section id=\"summary\"><h2>Summary</h2>\n<div "
-		"class=\"tw\"><table><thead><tr><th>metric</th><th>MNR domain"
-		"</th><th>estimate</th><th>95% interval</th><th>verdict</th>"
+		"class=\"tw\"><table><thead><tr><th>metric</th><th class=\"dom\">"
+		"MNR domain</th><th>estimate</th><th>95% interval</th><th>verdict</th>"
 		"</tr></thead><tbody>\n");
 	for (i = 0; i < r->nmetrics; i++) {
 		struct mnr__rep_metric *m = &r->m[i];
@@ -1247,7 +1286,7 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 		mnr__rep_html(b, m->name);
 		mnr__rep_puts(b, "\"><code>");
 		mnr__rep_html(b, m->name);
-		mnr__rep_puts(b, "</code></a></td><td>");
+		mnr__rep_puts(b, "</code></a></td><td class=\"dom\">");
 		mnr__rep_html(b, m->domain);
 		mnr__rep_puts(b, "</td>");
 		html_est_cells(b, &m->head);
@@ -1303,6 +1342,16 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 			mnr__rep_puts(b, "<p class=\"sentence\">");
 			mnr__rep_html(b, m->head.sentence);
 			mnr__rep_puts(b, "</p>\n");
+			{
+				char note[300];
+
+				clamp_note(r, m, note, sizeof(note));
+				if (note[0]) {
+					mnr__rep_puts(b, "<p class=\"note\">");
+					mnr__rep_html(b, note);
+					mnr__rep_puts(b, "</p>\n");
+				}
+			}
 			if (m->svg[0])
 				html_svg(b, m->svg[0], chart++, m->name);
 			if (m->svg[1])
