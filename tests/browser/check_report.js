@@ -7,7 +7,8 @@
 //   - a chart that is blank: every <svg> must have a size and, drawn onto a
 //     canvas, enough pixels that are not the white background,
 //   - a page wider than a phone's screen at 390 px (horizontal scrolling).
-// Screenshots (desktop top, phone top, the first chart) are written to
+// Screenshots (desktop top, phone top, the first chart, the first metric
+// section) are written to
 // OUTDIR for people to look at.
 // Usage: node check_report.js CHROMIUM REPORT.html OUTDIR
 'use strict';
@@ -178,6 +179,13 @@ async function main() {
         width: r.width, height: r.height }); })()`,
     returnByValue: true }, s)).result.value);
   await screenshot(s, 'chart.png', fig);
+  const art = JSON.parse((await send('Runtime.evaluate', {
+    expression: `(() => { const a = document.querySelector('article figure')
+      .closest('article'); const r = a.getBoundingClientRect();
+      return JSON.stringify({ x: 0, y: r.top + scrollY, width: 1000,
+        height: Math.min(r.height, 4000) }); })()`,
+    returnByValue: true }, s)).result.value);
+  await screenshot(s, 'metric.png', art);
 
   // A phone: 390 px wide, the page must not scroll sideways.
   await send('Emulation.setDeviceMetricsOverride',
