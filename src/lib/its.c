@@ -942,7 +942,10 @@ static double net_dispersion(const struct design *d,
  *   M = sum_t w_t^2 s_t x_t x_t',
  * i.e. the known variance enters the variance of the GLM working response
  * z_t = eta_t + (y_t - mu_t)/mu_t, which becomes (V_t + s_t)/mu_t^2.
- * Poisson: V = mu, w = 1.  Negative binomial NB2: V = mu + mu^2/theta,
+ * Poisson: V = mu, w = 1 (mnr_its_fit instead fits Poisson with the
+ * variance function mu + s_t, the noise in the IRLS weights: same
+ * reasoning, efficient weighting, model covariance; bench/noise_coverage.sh
+ * shows the two agree).  Negative binomial NB2: V = mu + mu^2/theta,
  * theta estimated from the released values.  Quasi-Poisson: V = phi mu,
  * the Pearson estimate would fold the noise into phi, so phi is estimated
  * net of it by moments, phi = sum((y - mu)^2 - s) / mu / (n - k) (floored
@@ -1027,7 +1030,7 @@ static void noise_warning(struct mnr_its_result *r, int model)
 			? "privacy noise accounted for: its known variance s is added to the model's (var y = phi mu + s, phi estimated net of s) in a sandwich covariance"
 			: model == MNR_ITS_NEGBIN
 			? "privacy noise accounted for: its known variance s is added to the model's (var y = mu + mu^2/theta + s) in a sandwich covariance"
-			: "privacy noise accounted for: its known variance s is added to the model's (var y = mu + s) in a sandwich covariance");
+			: "privacy noise accounted for: its known variance s is added to the Poisson variance in the IRLS weights (var y = mu + s, weights mu^2/(mu + s))");
 		break;
 	case MNR_ITS_NOISE_RESIDUAL:
 		add_warning(r, "privacy-noise",
@@ -1098,6 +1101,16 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 	ro.nw_lag = o->nw_lag;
 	ro.nw_adjust = o->nw_adjust;
 	ro.noisy = d.noisy;
+	/*
+	 * Poisson with known noise: quasi-likelihood with variance function
+	 * mu + s_t, the noise variance in the IRLS weights mu^2/(mu + s_t)
+	 * (regress.h, known_var); its covariance (X'WX)^-1 needs no
+	 * sandwich.  Same root as the Poisson fit when s is proportional to
+	 * mu; otherwise the efficient weighting of the noisy months.
+	 */
+	if (d.noisy && !o->noise_ignore && o->model == MNR_ITS_POISSON &&
+	    o->errors == MNR_ITS_CLASSIC)
+		ro.known_var = d.noise;
 	rc = mnr_regress_fit(d.X, d.nobs, k, d.y,
 			     o->use_offset ? d.off : NULL, d.time, &ro, &fit,
 			     err);
@@ -1123,9 +1136,11 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 			r->noise = MNR_ITS_NOISE_IGNORED;
 		} else if (o->model != MNR_ITS_OLS &&
 			   o->errors == MNR_ITS_CLASSIC) {
-			rc = noise_adjust(&d, o->model, &fit, err);
-			if (rc)
-				goto fail;
+			if (o->model != MNR_ITS_POISSON) {
+				rc = noise_adjust(&d, o->model, &fit, err);
+				if (rc)
+					goto fail;
+			}
 			r->noise_adjusted = 1;
 			r->noise = MNR_ITS_NOISE_KNOWN;
 		} else {
@@ -1200,9 +1215,8 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 	if (o->errors == MNR_ITS_NEWEY_WEST && d.nobs < 60)
 		add_warning(r, "short-newey-west",
 			"Newey-West intervals are too narrow in short series (in simulation, 95%% intervals covered 68-82%% of the time at 24 months); compare with prais-winsten");
-	if (o->model == MNR_ITS_POISSON &&
-	    (d.noisy && !o->noise_ignore ? net_dispersion(&d, &fit)
-					 : fit.pearson_dispersion) > 1.5)
+	/* With known noise the Pearson statistic uses mu + s: net of it. */
+	if (o->model == MNR_ITS_POISSON && fit.pearson_dispersion > 1.5)
 		add_warning(r, "overdispersion",
 			"Pearson dispersion is above 1.5: Poisson intervals are too narrow; consider quasipoisson or negbin");
 	if (o->model == MNR_ITS_NEGBIN && fit.theta_capped)
