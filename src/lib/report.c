@@ -122,6 +122,104 @@ static int read_catalogue(struct mnr__rep *r, const char *path,
 	return mnr_csv_read_path(path, &co, cat_row, &st, err);
 }
 
+
+/* ---- shares derived from two counts -------------------------------------- */
+
+/*
+ * The catalogue lists counts; what changes for a child is the share: of
+ * the reports where it is known, in how many was support offered, or was
+ * the child treated as a suspect (the design brief: "the share must be
+ * measurable").  Each pair <x>_yes / <x>_known present in the catalogue
+ * adds a derived share metric, computed after the privacy step from the
+ * released (or suppressed) counts: post-processing, no extra budget.
+ */
+static int add_derived(struct mnr__rep *r, struct mnr_error *err)
+{
+	static const struct {
+		const char *name, *yes, *known, *what;
+	} pairs[] = {
+		{ "support_offered_share", "support_offered_yes",
+		  "support_offered_known", "support was offered" },
+		{ "victim_suspect_share", "victim_suspect_yes",
+		  "victim_suspect_known", "the child was treated as a suspect" },
+	};
+	size_t i, j, n0 = r->nmetrics;
+	struct mnr__rep_metric *nm;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		long yi = -1, ki = -1;
+		char def[300];
+
+		for (j = 0; j < n0; j++) {
+			if (strcmp(r->m[j].name, pairs[i].yes) == 0)
+				yi = (long)j;
+			if (strcmp(r->m[j].name, pairs[i].known) == 0)
+				ki = (long)j;
+		}
+		if (yi < 0 || ki < 0)
+			continue;
+		nm = mnr__realloc(r->m, (r->nmetrics + 1) * sizeof(*r->m));
+		if (!nm)
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		r->m = nm;
+		nm = &r->m[r->nmetrics];
+		memset(nm, 0, sizeof(*nm));
+		r->nmetrics++;
+		snprintf(def, sizeof(def), "Share of the month's reports in which "
+			 "%s, among those where it is known (%s / %s); derived "
+			 "by the report from the two counts.", pairs[i].what,
+			 pairs[i].yes, pairs[i].known);
+		nm->name = mnr__strdup(pairs[i].name);
+		nm->domain = mnr__strdup(r->m[yi].domain);
+		nm->definition = mnr__strdup(def);
+		nm->unit = mnr__strdup("share (0-1)");
+		nm->direction = mnr__strdup(r->m[yi].direction);
+		if (!nm->name || !nm->domain || !nm->definition || !nm->unit ||
+		    !nm->direction)
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		nm->better = r->m[yi].better;
+		nm->derived = 1;
+		nm->num = yi;
+		nm->den = ki;
+	}
+	return MNR_OK;
+}
+
+/* Fill the derived shares from their counts (after the privacy step). */
+static void fill_derived(struct mnr__rep *r)
+{
+	size_t i, k, n = r->ncountries * r->nmonths;
+
+	for (i = 0; i < r->nmetrics; i++) {
+		struct mnr__rep_metric *m = &r->m[i];
+		const struct mnr__rep_metric *a, *b;
+
+		if (!m->derived || !m->y)
+			continue;
+		a = &r->m[m->num];
+		b = &r->m[m->den];
+		m->analysed = a->analysed && b->analysed;
+		if (!m->analysed) {
+			snprintf(m->withheld, sizeof(m->withheld), "%s",
+				 "its counts are not in this report");
+			continue;
+		}
+		m->withheld[0] = '\0';
+		for (k = 0; k < n; k++) {
+			double x = a->y[k], d = b->y[k];
+
+			/* Released counts are noisy: a numerator above its
+			 * denominator is capped (post-processing). */
+			m->y[k] = isfinite(x) && isfinite(d) && d > 0
+				  ? (x > d ? 1.0 : x / d) : NAN;
+			/* A share of a small or hidden denominator describes
+			 * those few reports: hidden with it. */
+			m->hide[k] = b->hide[k] || a->hide[k] ||
+				     (r->o->internal && d < MNR_REPORT_SUPPRESS_K);
+		}
+	}
+}
+
 /* ---- helpers ----------------------------------------------------------- */
 
 static struct mnr__rep_metric *find_metric(struct mnr__rep *r,
@@ -384,6 +482,8 @@ static int load_data(struct mnr__rep *r, struct mnr_error *err)
 		}
 		for (t = 0; t < r->ncountries * r->nmonths; t++)
 			m->y[t] = NAN;
+		if (m->derived)
+			continue;
 		if (mi < 0) {
 			snprintf(m->withheld, sizeof(m->withheld), "%s",
 				 "not in the aggregated panel");
@@ -1654,6 +1754,8 @@ int mnr_report_run(const struct mnr_report_options *o,
 	if (rc == MNR_OK)
 		rc = read_catalogue(&r, o->metrics, err);
 	if (rc == MNR_OK)
+		rc = add_derived(&r, err);
+	if (rc == MNR_OK)
 		rc = mnr_adoption_read(o->adoption, NULL, &ad, err);
 	if (rc == MNR_OK)
 		rc = probe_gnuplot(o->gnuplot ? o->gnuplot : "gnuplot", err);
@@ -1690,6 +1792,7 @@ int mnr_report_run(const struct mnr_report_options *o,
 			 : private_release(&r, err);
 	if (rc != MNR_OK)
 		goto out;
+	fill_derived(&r);
 
 	for (i = 0; i < r.nmetrics && rc == MNR_OK; i++) {
 		struct mnr__rep_metric *m = &r.m[i];

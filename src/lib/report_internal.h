@@ -50,6 +50,9 @@ struct mnr__rep_metric {
 	char *name, *domain, *definition, *unit, *direction;
 	int better;                /* enum mnr_report_better */
 	int is_count;              /* unit "count" */
+	int derived;               /* a share computed here from two counts */
+	long num, den;             /* derived: indices of numerator and
+				      denominator metrics */
 	int analysed;              /* part of this report */
 	char withheld[200];        /* why not analysed ("" when analysed) */
 	size_t nclamped;           /* released counts set from < 0 to 0 */
