@@ -30,7 +30,11 @@
 #include "mnrstat/fields.h"
 #include "banned.h"
 
-enum { READ_CHUNK = 1 << 20, PROGRESS_EVERY = 8 << 20 };
+/*
+ * 128 KiB reads: the bytes the kernel copies in are still in the L2 cache
+ * when the parser reads them (1 MiB measured ~10% slower here, noisily).
+ */
+enum { READ_CHUNK = 1 << 17, PROGRESS_EVERY = 8 << 20 };
 
 /* Progress shared by the threads of one mnr_agg_read_path call. */
 struct progress {
@@ -48,9 +52,9 @@ struct row_ctx {
 	unsigned char mstart_ok[300 * 12];
 	struct mnr_error scratch;          /* code 0 while the fast path runs */
 	unsigned long long rows;
-	char last_date[10];                /* the last valid YYYY-MM-DD seen */
-	int64_t last_day;                  /* its day number */
-	int last_month;
+	char last_date[3][10];             /* per date column: last valid */
+	int64_t last_day[3];               /* YYYY-MM-DD, its day number */
+	int last_month[3];                 /* and its month index */
 	/* Per enumeration, by a hash of (length, first, last byte): the one
 	 * name there (index + 1), 0 = none, ENUM_CLASH = scan them all. */
 	unsigned char slot[4][256];
@@ -117,8 +121,8 @@ static int leap(int y)
  * (or -hh:mm) with every range rule of mnr_parse_datetime; anything else
  * returns 0 for the general parser.  *month is the UTC month index.
  */
-static int datetime_fast(struct row_ctx *x, const char *s, size_t len,
-			 int64_t *utc, int *month)
+static int datetime_fast(struct row_ctx *x, int which, const char *s,
+			 size_t len, int64_t *utc, int *month)
 {
 	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
 				     30, 31 };
@@ -128,9 +132,9 @@ static int datetime_fast(struct row_ctx *x, const char *s, size_t len,
 	if (len != 10 && len != 20 && len != 25)
 		return 0;
 	/* Records come roughly in time order: the date often repeats. */
-	if (memcmp(s, x->last_date, 10) == 0) {
-		day = x->last_day;
-		*month = x->last_month;
+	if (memcmp(s, x->last_date[which], 10) == 0) {
+		day = x->last_day[which];
+		*month = x->last_month[which];
 		goto time_of_day;
 	}
 	if (s[4] != '-' ||
@@ -148,9 +152,9 @@ static int datetime_fast(struct row_ctx *x, const char *s, size_t len,
 	}
 	day = (int64_t)x->mstart[k] + d - 1;
 	*month = y * 12 + mo - 1;
-	memcpy(x->last_date, s, 10);
-	x->last_day = day;
-	x->last_month = *month;
+	memcpy(x->last_date[which], s, 10);
+	x->last_day[which] = day;
+	x->last_month[which] = *month;
 time_of_day:
 	if (len == 10) {
 		*utc = day * 86400;
@@ -180,14 +184,14 @@ time_of_day:
 }
 
 static int time_fast(struct row_ctx *x, const struct mnr_csv_row *row,
-		     long col, int *has, int64_t *t, int *month)
+		     int which, long col, int *has, int64_t *t, int *month)
 {
 	int m;
 
 	*has = 0;
 	if (col < 0 || row->len[col] == 0)
 		return 1;
-	if (!datetime_fast(x, row->field[col], row->len[col], t, &m)) {
+	if (!datetime_fast(x, which, row->field[col], row->len[col], t, &m)) {
 		if (mnr_parse_datetime(row->field[col], row->len[col], t, NULL,
 				       &x->scratch)) {
 			mnr_error_clear(&x->scratch);
@@ -256,12 +260,12 @@ static int parse_fast(struct row_ctx *x, const struct mnr_csv_row *row,
 	if (x->valid[key] != 1)
 		return 0;
 	memcpy(c->country, cc, 4);
-	if (!time_fast(x, row, ix[MNR_CASE_REPORTED], &has, &c->reported,
+	if (!time_fast(x, row, 0, ix[MNR_CASE_REPORTED], &has, &c->reported,
 		       month) ||
 	    !has ||
-	    !time_fast(x, row, ix[MNR_CASE_REMOVED], &c->has_removed,
+	    !time_fast(x, row, 1, ix[MNR_CASE_REMOVED], &c->has_removed,
 		       &c->removed, NULL) ||
-	    !time_fast(x, row, ix[MNR_CASE_CLOSED], &c->has_closed,
+	    !time_fast(x, row, 2, ix[MNR_CASE_CLOSED], &c->has_closed,
 		       &c->closed, NULL) ||
 	    (c->has_removed && c->removed < c->reported) ||
 	    (c->has_closed && c->closed < c->reported) ||
