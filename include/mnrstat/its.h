@@ -101,10 +101,10 @@ const char *mnr_its_impact_name(int impact);
  * (struct mnr_its_series.noise_var), in struct mnr_its_result.noise:
  *  NONE      the series carries no noise;
  *  KNOWN     the known variance is added to the model's variance of y_t
- *            (classic errors of the count models): poisson, var mu + s
- *            in the IRLS weights mu^2/(mu + s) (quasi-likelihood);
- *            quasipoisson, phi mu + s with phi estimated net of s, and
- *            negbin, mu + mu^2/theta + s, in a sandwich covariance;
+ *            in a sandwich covariance (classic errors of the count
+ *            models; estimates unchanged): poisson mu + s; quasipoisson
+ *            phi mu + s with phi estimated net of s; negbin
+ *            mu + mu^2/theta + s;
  *  RESIDUAL  the covariance is built from the residuals of the released
  *            values, which carry the noise (ols with every error method,
  *            newey-west for the count models): accounted for without a

@@ -40,13 +40,6 @@ struct mnr_regress_options {
 			  * equations sum x (y - mu) = 0 stay unbiased because
 			  * E y = mu; NB2 still refuses negatives (its
 			  * likelihood needs counts) */
-	const double *known_var; /* NULL, or n known variances s_i >= 0 of
-			  * additive zero-mean noise on y (poisson family
-			  * only, with noisy): the variance function becomes
-			  * mu + s_i, a quasi-likelihood (McCullagh and
-			  * Nelder 1989, ch. 9) fitted by IRLS with weights
-			  * mu^2 / (mu + s_i) and covariance (X'WX)^-1;
-			  * Pearson residuals use mu + s_i too */
 };
 
 /* Defaults: gaussian, classic, default lag, no adjustment. */

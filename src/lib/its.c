@@ -942,10 +942,12 @@ static double net_dispersion(const struct design *d,
  *   M = sum_t w_t^2 s_t x_t x_t',
  * i.e. the known variance enters the variance of the GLM working response
  * z_t = eta_t + (y_t - mu_t)/mu_t, which becomes (V_t + s_t)/mu_t^2.
- * Poisson: V = mu, w = 1 (mnr_its_fit instead fits Poisson with the
- * variance function mu + s_t, the noise in the IRLS weights: same
- * reasoning, efficient weighting, model covariance; bench/noise_coverage.sh
- * shows the two agree).  Negative binomial NB2: V = mu + mu^2/theta,
+ * Poisson: V = mu, w = 1.  (Weighting the IRLS by mu^2/(mu + s_t)
+ * instead, a quasi-likelihood with variance mu + s_t, covered the same in
+ * bench/noise_coverage.sh but moved the estimate away from the Poisson
+ * one, so poisson classic and newey-west disagreed on the same data; the
+ * sandwich keeps one estimate per model.)  Negative binomial NB2:
+ * V = mu + mu^2/theta,
  * theta estimated from the released values.  Quasi-Poisson: V = phi mu,
  * the Pearson estimate would fold the noise into phi, so phi is estimated
  * net of it by moments, phi = sum((y - mu)^2 - s) / mu / (n - k) (floored
@@ -1030,7 +1032,7 @@ static void noise_warning(struct mnr_its_result *r, int model)
 			? "privacy noise accounted for: its known variance s is added to the model's (var y = phi mu + s, phi estimated net of s) in a sandwich covariance"
 			: model == MNR_ITS_NEGBIN
 			? "privacy noise accounted for: its known variance s is added to the model's (var y = mu + mu^2/theta + s) in a sandwich covariance"
-			: "privacy noise accounted for: its known variance s is added to the Poisson variance in the IRLS weights (var y = mu + s, weights mu^2/(mu + s))");
+			: "privacy noise accounted for: its known variance s is added to the model's (var y = mu + s) in a sandwich covariance");
 		break;
 	case MNR_ITS_NOISE_RESIDUAL:
 		add_warning(r, "privacy-noise",
@@ -1101,16 +1103,6 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 	ro.nw_lag = o->nw_lag;
 	ro.nw_adjust = o->nw_adjust;
 	ro.noisy = d.noisy;
-	/*
-	 * Poisson with known noise: quasi-likelihood with variance function
-	 * mu + s_t, the noise variance in the IRLS weights mu^2/(mu + s_t)
-	 * (regress.h, known_var); its covariance (X'WX)^-1 needs no
-	 * sandwich.  Same root as the Poisson fit when s is proportional to
-	 * mu; otherwise the efficient weighting of the noisy months.
-	 */
-	if (d.noisy && !o->noise_ignore && o->model == MNR_ITS_POISSON &&
-	    o->errors == MNR_ITS_CLASSIC)
-		ro.known_var = d.noise;
 	rc = mnr_regress_fit(d.X, d.nobs, k, d.y,
 			     o->use_offset ? d.off : NULL, d.time, &ro, &fit,
 			     err);
@@ -1136,11 +1128,9 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 			r->noise = MNR_ITS_NOISE_IGNORED;
 		} else if (o->model != MNR_ITS_OLS &&
 			   o->errors == MNR_ITS_CLASSIC) {
-			if (o->model != MNR_ITS_POISSON) {
-				rc = noise_adjust(&d, o->model, &fit, err);
-				if (rc)
-					goto fail;
-			}
+			rc = noise_adjust(&d, o->model, &fit, err);
+			if (rc)
+				goto fail;
 			r->noise_adjusted = 1;
 			r->noise = MNR_ITS_NOISE_KNOWN;
 		} else {
@@ -1215,8 +1205,13 @@ int mnr_its_fit(const struct mnr_its_series *s, const int *iv, size_t nint,
 	if (o->errors == MNR_ITS_NEWEY_WEST && d.nobs < 60)
 		add_warning(r, "short-newey-west",
 			"Newey-West intervals are too narrow in short series (in simulation, 95%% intervals covered 68-82%% of the time at 24 months); compare with prais-winsten");
-	/* With known noise the Pearson statistic uses mu + s: net of it. */
-	if (o->model == MNR_ITS_POISSON && fit.pearson_dispersion > 1.5)
+	/*
+	 * With noise the plain Pearson statistic exceeds 1 by about s/mu even
+	 * for Poisson counts: judge overdispersion net of it.
+	 */
+	if (o->model == MNR_ITS_POISSON &&
+	    (r->noise == MNR_ITS_NOISE_KNOWN ? net_dispersion(&d, &fit)
+					     : fit.pearson_dispersion) > 1.5)
 		add_warning(r, "overdispersion",
 			"Pearson dispersion is above 1.5: Poisson intervals are too narrow; consider quasipoisson or negbin");
 	if (o->model == MNR_ITS_NEGBIN && fit.theta_capped)
@@ -1258,20 +1253,28 @@ int mnr_its_sensitivity_run(const struct mnr_its_series *s, const int *iv,
 		{ MNR_ITS_NEGBIN, MNR_ITS_NEWEY_WEST },
 	};
 	size_t ng = sizeof(grid) / sizeof(grid[0]), g, i, prim = (size_t)-1;
-	int counts_ok = 1, rc;
+	int counts_ok = 1, noisy_negative = 0, rc;
 	double alpha = 1.0 - o->level;
 
 	memset(t, 0, sizeof(*t));
 	if (!s || !s->y || !o)
 		return mnr_error_set(err, MNR_EINVAL, "its: missing input");
-	/* A released value may be negative: noise on a count (noise_adjust). */
-	for (i = 0; i < s->n; i++)
-		if (isfinite(s->y[i]) &&
-		    ((s->y[i] < 0.0 && !(s->noise_var &&
-					  isfinite(s->noise_var[i]) &&
-					  s->noise_var[i] > 0.0)) ||
-		     s->y[i] != floor(s->y[i])))
+	/*
+	 * A released value may be negative: noise on a count.  Poisson and
+	 * quasipoisson take it (noise_adjust); negbin cannot (its row says
+	 * so rather than refusing the whole grid).
+	 */
+	for (i = 0; i < s->n; i++) {
+		int noisy = s->noise_var && isfinite(s->noise_var[i]) &&
+			    s->noise_var[i] > 0.0;
+
+		if (!isfinite(s->y[i]))
+			continue;
+		if ((s->y[i] < 0.0 && !noisy) || s->y[i] != floor(s->y[i]))
 			counts_ok = 0;
+		if (s->y[i] < 0.0 && noisy)
+			noisy_negative = 1;
+	}
 	t->rows = mnr__calloc(ng, sizeof(*t->rows));
 	if (!t->rows)
 		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
@@ -1293,6 +1296,12 @@ int mnr_its_sensitivity_run(const struct mnr_its_series *s, const int *iv,
 			row->status = MNR_EDOMAIN;
 			snprintf(row->reason, sizeof(row->reason),
 				 "count models need non-negative whole numbers");
+			continue;
+		}
+		if (row->model == MNR_ITS_NEGBIN && noisy_negative) {
+			row->status = MNR_EDOMAIN;
+			snprintf(row->reason, sizeof(row->reason),
+				 "negbin needs non-negative counts; some released values are negative (privacy noise)");
 			continue;
 		}
 		if (row->model == MNR_ITS_OLS && o->use_offset) {

@@ -280,16 +280,6 @@ static double family_var(int family, double mu, double theta)
 }
 
 /*
- * Variance of observation i: the family's, plus the known additive noise
- * variance kv[i] of a released value (o->known_var; Poisson only).
- */
-static double obs_var(int family, double mu, double theta, const double *kv,
-		      size_t i)
-{
-	return family_var(family, mu, theta) + (kv ? kv[i] : 0.0);
-}
-
-/*
  * A negative y (released value with privacy noise, poisson/quasipoisson
  * only) has no likelihood; its unit "deviance" 2 (mu - y) is the y <= 0
  * branch, finite and used only to watch IRLS converge to the root of the
@@ -333,8 +323,7 @@ static void linpred(const double *X, size_t n, size_t k, const double *beta,
  * (X'WX)^-1 at the final mu.
  */
 static int irls(struct work *wk, const double *X, const double *y,
-		const double *offset, const double *kv, int family,
-		double theta, double *eta,
+		const double *offset, int family, double theta, double *eta,
 		double *beta, double *beta_old, double tol, int max_iter,
 		double *dev_out, int *iter_out, size_t *aliased)
 {
@@ -346,7 +335,7 @@ static int irls(struct work *wk, const double *X, const double *y,
 		for (i = 0; i < n; i++) {
 			double mu = exp(eta[i]);
 
-			wk->w[i] = mu * mu / obs_var(family, mu, theta, kv, i);
+			wk->w[i] = mu * mu / family_var(family, mu, theta);
 			wk->z[i] = eta[i] - (offset ? offset[i] : 0.0) +
 				   (y[i] - mu) / mu;
 		}
@@ -378,7 +367,7 @@ static int irls(struct work *wk, const double *X, const double *y,
 	for (i = 0; i < n; i++) {
 		double mu = exp(eta[i]);
 
-		wk->w[i] = mu * mu / obs_var(family, mu, theta, kv, i);
+		wk->w[i] = mu * mu / family_var(family, mu, theta);
 		wk->z[i] = 0.0;
 	}
 	return wls(wk, X, wk->w, wk->z, beta_old, aliased) ? MNR_ENUMERIC
@@ -662,7 +651,6 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 {
 	size_t n = wk->n, k = wk->k, i, j;
 	double *beta_old, dev = NAN, x2 = 0.0, theta = NAN;
-	const double *kv = o->family == MNR_REG_POISSON ? o->known_var : NULL;
 	int rc, it = 0;
 
 	beta_old = mnr__malloc(k * sizeof(double));
@@ -674,8 +662,7 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 	 */
 	for (i = 0; i < n; i++)
 		fit->eta[i] = log(fmax(y[i], 0.0) + 0.1);
-	rc = irls(wk, X, y, offset, kv, MNR_REG_POISSON, 1.0, fit->eta,
-		  fit->beta,
+	rc = irls(wk, X, y, offset, MNR_REG_POISSON, 1.0, fit->eta, fit->beta,
 		  beta_old, tol, max_iter, &dev, &it, &fit->aliased);
 	if (!rc && o->family == MNR_REG_NEGBIN) {
 		/*
@@ -694,7 +681,7 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 
 		theta_ml(y, fit->eta, n, &th, &se, &capped, tol, max_iter);
 		ua = log(th);
-		rc = irls(wk, X, y, offset, NULL, MNR_REG_NEGBIN, th, fit->eta,
+		rc = irls(wk, X, y, offset, MNR_REG_NEGBIN, th, fit->eta,
 			  fit->beta, beta_old, tol, max_iter, &dev, &it,
 			  &fit->aliased);
 		ga = rc ? NAN : theta_score(y, fit->eta, n, th);
@@ -702,7 +689,7 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 			theta_ml(y, fit->eta, n, &th, &se, &capped, tol,
 				 max_iter);
 			ub = log(th);
-			rc = irls(wk, X, y, offset, NULL, MNR_REG_NEGBIN, th,
+			rc = irls(wk, X, y, offset, MNR_REG_NEGBIN, th,
 				  fit->eta, fit->beta, beta_old, tol, max_iter,
 				  &dev, &it, &fit->aliased);
 			gb = rc ? NAN : theta_score(y, fit->eta, n, th);
@@ -736,7 +723,7 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 				ga = gb;
 				ub = un;
 				th = exp(ub);
-				rc = irls(wk, X, y, offset, NULL, MNR_REG_NEGBIN, th,
+				rc = irls(wk, X, y, offset, MNR_REG_NEGBIN, th,
 					  fit->eta, fit->beta, beta_old, tol,
 					  max_iter, &dev, &it, &fit->aliased);
 				if (rc)
@@ -769,7 +756,7 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 	fit->deviance = dev;
 	for (i = 0; i < n; i++) {
 		double mu = exp(fit->eta[i]);
-		double v = obs_var(o->family, mu, theta, kv, i);
+		double v = family_var(o->family, mu, theta);
 
 		fit->mu[i] = mu;
 		fit->resid[i] = (y[i] - mu) / sqrt(v);
@@ -786,8 +773,7 @@ static int fit_glm(struct work *wk, const double *X, const double *y,
 		 */
 		for (i = 0; i < n; i++) {
 			double s = (y[i] - fit->mu[i]) * fit->mu[i] /
-				   obs_var(o->family, fit->mu[i], theta, kv,
-					   i);
+				   family_var(o->family, fit->mu[i], theta);
 
 			for (j = 0; j < k; j++)
 				wk->u[i * k + j] = s * X[i * k + j];

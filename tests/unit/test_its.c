@@ -851,10 +851,9 @@ static void test_poisson_known_noise(void **state)
 		assert_rel(r1.coef[j].std_error, r0.coef[j].std_error, 1e-14);
 	mnr_its_result_free(&r1);
 	/*
-	 * s_t = (phi - 1) mu_t makes var y = phi mu exactly: the weights
-	 * mu^2/(mu + s) = mu/phi are proportional to the Poisson ones, so the
-	 * root is the Poisson estimate (to the IRLS tolerance) and
-	 * (X'WX)^-1 = phi C: standard errors times sqrt(phi).
+	 * s_t = (phi - 1) mu_t makes var y = phi mu exactly: the sandwich
+	 * C + C M C is then phi C, standard errors times sqrt(phi), and the
+	 * estimates are the Poisson ones.
 	 */
 	for (p0 = 0; p0 < r0.npoints; p0++)
 		noise[p0] = (phi - 1.0) * r0.points[p0].fitted;
@@ -865,9 +864,9 @@ static void test_poisson_known_noise(void **state)
 	/* Net of the noise the counts are not overdispersed. */
 	assert_false(has_warning(&r2, "overdispersion"));
 	for (j = 0; j < r0.ncoef; j++) {
-		assert_rel(r2.coef[j].estimate, r0.coef[j].estimate, 1e-6);
+		assert_rel(r2.coef[j].estimate, r0.coef[j].estimate, 1e-14);
 		assert_rel(r2.coef[j].std_error,
-			   sqrt(phi) * r0.coef[j].std_error, 1e-8);
+			   sqrt(phi) * r0.coef[j].std_error, 1e-9);
 	}
 	mnr_its_result_free(&r2);
 	/* On request the noise is ignored (and the output says so). */
