@@ -21,6 +21,8 @@
 
 #include "alloc_internal.h"
 #include "mnrstat/aggregate.h"
+#include "mnrstat/cases.h"
+#include "mnrstat/fields.h"
 #include "mnrstat/panel.h"
 #include "mnrstat/plot.h"
 #include "report_internal.h"
@@ -368,6 +370,157 @@ static int probe_gnuplot(const char *prog, struct mnr_error *err)
 	return MNR_OK;
 }
 
+
+/* ---- person-level contribution bounding (private reports) -------------- */
+
+/* Defaults of the report: a person counts in at most two country-months,
+ * with one record in each (issue 4, item 3). */
+#define REP_MAX_CELLS 2
+#define REP_MAX_PER_CELL 1
+
+struct bound_row {
+	uint64_t key;    /* 64-bit SHA-256 prefix of the person token */
+	uint64_t cell;   /* country (3 bytes) << 32 | report month */
+	uint64_t row;    /* data row number, 0-based */
+};
+
+struct bound_state {
+	struct mnr_case_schema schema;
+	const struct mnr_colmap *map;
+	struct bound_row *rows;
+	size_t n, alloc;
+	uint64_t nrow;          /* data rows seen */
+	unsigned char *drop;    /* pass 2: 1 = left out */
+	struct mnr_agg *agg;    /* pass 2: kept rows go here */
+	int has_person;
+};
+
+static uint64_t cell_of(const struct mnr_case *c)
+{
+	uint64_t cc = ((uint64_t)(unsigned char)c->country[0] << 16) |
+		      ((uint64_t)(unsigned char)c->country[1] << 8) |
+		      (uint64_t)(unsigned char)c->country[2];
+
+	return cc << 32 | (uint32_t)mnr_month_of(c->reported);
+}
+
+static int bound_pass1(void *ud, const struct mnr_csv_row *row,
+		       struct mnr_error *err)
+{
+	struct bound_state *st = ud;
+	struct mnr_case c;
+	unsigned char d[MNR_SHA256_LEN];
+	int rc, k;
+
+	if (row->is_header) {
+		rc = mnr_case_bind(&st->schema, row, st->map, err);
+		st->has_person = st->schema.idx[MNR_CASE_PERSON] >= 0;
+		return rc;
+	}
+	rc = mnr_case_parse(&st->schema, row, &c, err);
+	if (rc != MNR_OK)
+		return rc;
+	if (c.person_len > 0) {
+		struct bound_row *b;
+
+		if (mnr__grow((void **)&st->rows, &st->alloc, st->n + 1,
+			      sizeof(*st->rows)) != 0)
+			return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		b = &st->rows[st->n++];
+		mnr_sha256(c.person, c.person_len, d);
+		b->key = 0;
+		for (k = 0; k < 8; k++)
+			b->key = b->key << 8 | d[k];
+		b->cell = cell_of(&c);
+		b->row = st->nrow;
+	}
+	st->nrow++;
+	return MNR_OK;
+}
+
+static int bound_pass2(void *ud, const struct mnr_csv_row *row,
+		       struct mnr_error *err)
+{
+	struct bound_state *st = ud;
+	struct mnr_case c;
+	int rc;
+
+	if (row->is_header)
+		return mnr_case_bind(&st->schema, row, st->map, err);
+	if (st->drop[st->nrow++])
+		return MNR_OK;
+	rc = mnr_case_parse(&st->schema, row, &c, err);
+	if (rc == MNR_OK)
+		rc = mnr_agg_add(st->agg, &c, err);
+	return rc;
+}
+
+static int cmp_bound(const void *a, const void *b)
+{
+	const struct bound_row *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->cell != y->cell)
+		return x->cell < y->cell ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/*
+ * Read the case file twice: first to find, for each person, the records
+ * kept under the bounds (the person's distinct country-months in
+ * increasing order, the first REP_MAX_CELLS of them; in each the first
+ * REP_MAX_PER_CELL records in file order -- a rule that depends only on
+ * the person's own records, as mnr_dp_bound_contributions), then to
+ * aggregate the kept records.  A record without person_id is its own unit.
+ */
+static int read_bounded(struct mnr__rep *r, struct mnr_agg *agg,
+			struct mnr_error *err)
+{
+	struct bound_state st;
+	struct mnr_csv_options co;
+	size_t i, j;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	st.map = r->o->map;
+	mnr_csv_options_init(&co);
+	rc = mnr_csv_read_path(r->o->cases, &co, bound_pass1, &st, err);
+	if (rc != MNR_OK)
+		goto out;
+	r->has_person = st.has_person;
+	st.drop = mnr__calloc(st.nrow ? st.nrow : 1, 1);
+	if (!st.drop) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (st.n > 1)
+		qsort(st.rows, st.n, sizeof(*st.rows), cmp_bound);
+	for (i = 0; i < st.n; i = j) {
+		size_t cells = 0, in_cell = 0;
+
+		for (j = i; j < st.n && st.rows[j].key == st.rows[i].key; j++) {
+			if (j == i || st.rows[j].cell != st.rows[j - 1].cell) {
+				cells++;
+				in_cell = 0;
+			}
+			in_cell++;
+			if (cells > REP_MAX_CELLS || in_cell > REP_MAX_PER_CELL) {
+				st.drop[st.rows[j].row] = 1;
+				r->rows_dropped++;
+			}
+		}
+		r->persons++;
+	}
+	st.nrow = 0;
+	st.agg = agg;
+	rc = mnr_csv_read_path(r->o->cases, &co, bound_pass2, &st, err);
+out:
+	mnr__free(st.rows);
+	mnr__free(st.drop);
+	return rc;
+}
+
 /* ---- data: aggregate, then the common country x month grid ------------ */
 
 static int load_data(struct mnr__rep *r, struct mnr_error *err)
@@ -387,7 +540,8 @@ static int load_data(struct mnr__rep *r, struct mnr_error *err)
 	ao.threads = 2;
 	rc = mnr_agg_alloc(&agg, &ao, err);
 	if (rc == MNR_OK)
-		rc = mnr_agg_read_path(agg, o->cases, err);
+		rc = o->internal ? mnr_agg_read_path(agg, o->cases, err)
+				 : read_bounded(r, agg, err);
 	if (rc == MNR_OK)
 		rc = mnr_agg_finalise(agg, err);
 	if (rc == MNR_OK && mnr_agg_rows(agg) == 0)
@@ -614,12 +768,21 @@ static int private_release(struct mnr__rep *r, struct mnr_error *err)
 	if (l == 0)
 		return mnr_error_set(err, MNR_EDATA, "no count metric to "
 				     "release");
-	r->sensitivity = l;
+	/* One unit adds at most max_per_cell to each of l counts in each of
+	 * at most max_cells country-months: l1 = cells * l * per_cell,
+	 * l2^2 = cells * l * per_cell^2 (a record without bounds: 1, 1). */
+	r->groups = l;
+	r->max_cells = r->has_person ? REP_MAX_CELLS : 1;
+	r->max_per_cell = r->has_person ? REP_MAX_PER_CELL : 1;
+	r->sensitivity = r->max_cells * l * r->max_per_cell;
+	r->l2sq = r->max_cells * l * r->max_per_cell * r->max_per_cell;
 	if (o->budget_kind == MNR_REPORT_BUDGET_EPSILON) {
-		rc = mnr_dp_calibrate_laplace(o->budget, l, &r->noise, err);
+		rc = mnr_dp_calibrate_laplace(o->budget, r->sensitivity,
+					      &r->noise, err);
 		r->eps_equiv = mnr_rational_to_double(o->budget);
 	} else {
-		rc = mnr_dp_calibrate_gauss_rho(o->budget, l, &r->noise, err);
+		rc = mnr_dp_calibrate_gauss_rho(o->budget, r->l2sq, &r->noise,
+						err);
 		r->eps_equiv = eps_at_delta(mnr_rational_to_double(o->budget),
 					    1e-6);
 	}
@@ -635,7 +798,7 @@ static int private_release(struct mnr__rep *r, struct mnr_error *err)
 	 * drawn, so the ledger never records less than was released. */
 	memset(&req, 0, sizeof(req));
 	req.dataset = r->sha_cases;
-	req.unit = "case_record";
+	req.unit = r->has_person ? "person" : "case_record";
 	req.budget_kind = o->budget_kind == MNR_REPORT_BUDGET_EPSILON
 			  ? MNR_LEDGER_EPSILON : MNR_LEDGER_RHO;
 	req.budget = o->budget;
@@ -646,7 +809,7 @@ static int private_release(struct mnr__rep *r, struct mnr_error *err)
 			return rc;
 		for (k = 0; k < sum.naccounts; k++)
 			if (strcmp(sum.accounts[k].dataset, r->sha_cases) == 0 &&
-			    strcmp(sum.accounts[k].unit, "case_record") == 0)
+			    strcmp(sum.accounts[k].unit, req.unit) == 0)
 				req.budget_kind = 0; /* the recorded total */
 		mnr_ledger_summary_free(&sum);
 	}
@@ -704,11 +867,12 @@ static int private_release(struct mnr__rep *r, struct mnr_error *err)
 	}
 	r->private_release = 1;
 	snprintf(r->privacy_line, sizeof(r->privacy_line),
-		 "%sdifferentially private (%s %s = %g per case record)",
+		 "%sdifferentially private (%s %s = %g per %s)",
 		 o->has_seed ? "NOT PRIVATE (seeded) - " : "",
 		 mnr_dp_mechanism_name(r->noise.kind),
 		 o->budget_kind == MNR_REPORT_BUDGET_EPSILON ? "epsilon" : "rho",
-		 mnr_rational_to_double(o->budget));
+		 mnr_rational_to_double(o->budget),
+		 r->has_person ? "person" : "case record");
 	return MNR_OK;
 }
 

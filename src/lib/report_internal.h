@@ -7,6 +7,7 @@
 #define MNR_REPORT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mnrstat/compare.h"
@@ -88,7 +89,13 @@ struct mnr__rep {
 	double noise_var;          /* variance of one cell's noise */
 	uint64_t halfwidth;        /* exact 95% interval half-width */
 	double coverage;
-	uint64_t sensitivity;      /* l1 = l2^2 per case record */
+	uint64_t sensitivity;      /* l1 per privacy unit */
+	uint64_t l2sq;             /* squared l2 per privacy unit */
+	uint64_t groups;           /* counts one record can touch in a month */
+	uint64_t max_cells, max_per_cell; /* the bounds applied */
+	int has_person;            /* the case file has person_id */
+	unsigned long long rows_dropped; /* left out by the bounds */
+	unsigned long long persons;      /* distinct person tokens */
 	size_t nreleased_cells;
 	size_t nclamped;
 	size_t nsuppressed_primary, nsuppressed_secondary;

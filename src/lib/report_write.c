@@ -413,10 +413,18 @@ static json_t *privacy_json(const struct mnr__rep *r)
 	json_object_set_new(p, "budget_value",
 			    json_real(mnr_rational_to_double(o->budget)));
 	json_object_set_new(p, "epsilon_at_delta_1e-6", jnum(r->eps_equiv));
-	json_object_set_new(p, "privacy_unit", json_string("case_record"));
+	json_object_set_new(p, "privacy_unit", json_string(
+		r->has_person ? "person" : "case_record"));
+	json_object_set_new(p, "max_cells", json_integer((json_int_t)r->max_cells));
+	json_object_set_new(p, "max_per_cell",
+			    json_integer((json_int_t)r->max_per_cell));
+	json_object_set_new(p, "rows_dropped_by_bounds",
+			    json_integer((json_int_t)r->rows_dropped));
+	json_object_set_new(p, "counts_per_record",
+			    json_integer((json_int_t)r->groups));
 	json_object_set_new(p, "sensitivity_l1", json_integer((json_int_t)r->sensitivity));
 	json_object_set_new(p, "sensitivity_l2_squared",
-			    json_integer((json_int_t)r->sensitivity));
+			    json_integer((json_int_t)r->l2sq));
 	mnr_rational_format(r->noise.scale, q, sizeof(q));
 	json_object_set_new(p, "noise_scale", json_string(q));
 	json_object_set_new(p, "noise_variance", jnum(r->noise_var));
@@ -684,7 +692,8 @@ static int write_manifest(struct mnr__rep *r, struct mnr_error *err)
 		mnr_rational_format(r->receipt.budget, q, sizeof(q));
 		json_object_set_new(e, "budget", json_string(q));
 		json_object_set_new(e, "dataset", json_string(r->sha_cases));
-		json_object_set_new(e, "unit", json_string("case_record"));
+		json_object_set_new(e, "unit", json_string(
+			r->has_person ? "person" : "case_record"));
 		json_array_append_new(led, e);
 	}
 	json_object_set_new(root, "ledger_entries", led);
@@ -786,22 +795,39 @@ static void privacy_text(struct mnr__rep *r, struct mnr__rep_buf *b, int html)
 			"(zero-concentrated DP) for the whole report, which "
 			"implies (epsilon = %.3g, delta = 1e-6).", q,
 			r->eps_equiv);
-	mnr__rep_printf(b, " The protected unit is one case record: one record "
-		"changes at most %llu released counts by 1 (sensitivity %llu). "
-		"The noise of each monthly count has variance %.3g; the true "
-		"count lies within +/-%llu of the released one with "
+	if (r->has_person)
+		mnr__rep_printf(b, " The protected unit is one person (the "
+			"person_id column; a record without it is its own "
+			"unit): each person's records were limited to %llu "
+			"country-month%s with %llu record%s in each (%llu of "
+			"%llu records left out by these bounds), so one person "
+			"changes released counts by at most %llu in total "
+			"(squared l2 sensitivity %llu).",
+			(unsigned long long)r->max_cells,
+			r->max_cells == 1 ? "" : "s",
+			(unsigned long long)r->max_per_cell,
+			r->max_per_cell == 1 ? "" : "s", r->rows_dropped,
+			r->rows + r->rows_dropped,
+			(unsigned long long)r->sensitivity,
+			(unsigned long long)r->l2sq);
+	else
+		mnr__rep_printf(b, " The protected unit is one case record (the "
+			"file has no person_id column, so a person with several "
+			"records is protected less: group privacy): one record "
+			"changes at most %llu released counts by 1.",
+			(unsigned long long)r->sensitivity);
+	mnr__rep_printf(b, " The noise of each monthly count has variance %.3g; "
+		"the true count lies within +/-%llu of the released one with "
 		"probability %.3f. Negative released counts were set to 0 "
-		"(%zu of %zu cells). The analyses' intervals include the "
-		"noise where the method allows (rate ratios; the quasi-Poisson "
-		"dispersion of the time-series models). Shares, medians and "
-		"removal curves describe single reports and are withheld from "
-		"a private report. A person with several records is protected "
-		"less than one record (group privacy). The country list and "
-		"the period are treated as public.",
-		(unsigned long long)r->sensitivity,
-		(unsigned long long)r->sensitivity, r->noise_var,
-		(unsigned long long)r->halfwidth, r->coverage, r->nclamped,
-		r->nreleased_cells);
+		"(%zu of %zu cells), which biases small counts upward. The "
+		"analyses' intervals include the noise where the method allows "
+		"(rate ratios; the time-series models). Shares of reports "
+		"(support offered, child treated as suspect) are computed from "
+		"the released counts. Medians and removal curves describe "
+		"single reports and are withheld from a private report. The "
+		"country list and the period are treated as public.",
+		r->noise_var, (unsigned long long)r->halfwidth, r->coverage,
+		r->nclamped, r->nreleased_cells);
 	if (r->has_receipt)
 		mnr__rep_printf(b, " The release is recorded in the privacy "
 			"ledger %s (entry %llu, id %.16s...).",
