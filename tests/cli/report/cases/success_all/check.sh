@@ -27,3 +27,19 @@ for dom in "Policy and governance" "Criminal justice" \
 done
 # the staggered-adoption analysis is in the all-country report
 grep -q '"event_study"' "$d/results.json"
+# Person-level bounds, recomputed independently: each person keeps the
+# first 2 of their distinct UTC report months (country + month) and one
+# record in each; the report must have left out exactly the rest.
+grep -q '"privacy_unit": "person"' "$d/results.json"
+grep -q '"max_cells": 2' "$d/results.json"
+tail -n +2 "$SRC/tests/cli/report/data/cases_small.csv" |
+	awk -F, '$2 != "" { print $2, $3, $5 }' |
+	while read -r person country at; do
+		printf '%s %s%s\n' "$person" "$country" \
+			"$(date -u -d "$at" +%Y-%m)"
+	done | sort > "$TMP/cells"
+want=$(awk '{ if ($1 != p) { p = $1; n = 0; c = "" }
+	      if ($2 == c) { drop++; next }
+	      c = $2; n++; if (n > 2) drop++ }
+	    END { print drop + 0 }' "$TMP/cells")
+grep -q "\"rows_dropped_by_bounds\": $want," "$d/results.json"
