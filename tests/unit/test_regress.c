@@ -190,6 +190,53 @@ static void test_error_paths(void **state)
 	assert_null(fit.beta);
 }
 
+/*
+ * Released values (count + privacy noise, o.noisy) may be negative: the
+ * Poisson estimating equations sum x (y - mu) = 0 still have a root.  With
+ * an intercept and a group indicator the root is the group means: here
+ * (2 - 1 + 0 + 3 + 1) / 5 = 1 and (4 + 2 - 2 + 5 + 3 + 6) / 6 = 3, so
+ * beta = (log 1, log 3).  NB2 refuses them; so does poisson without noisy.
+ */
+static void test_noisy_negative_values(void **state)
+{
+	const double y[11] = { 2, -1, 0, 3, 1, 4, 2, -2, 5, 3, 6 };
+	double X[11 * 2];
+	struct mnr_regress_options o;
+	struct mnr_regress_fit fit;
+	struct mnr_error err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 11; i++) {
+		X[i * 2] = 1.0;
+		X[i * 2 + 1] = i >= 5 ? 1.0 : 0.0;
+	}
+	mnr_regress_options_init(&o);
+	o.family = MNR_REG_POISSON;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_regress_fit(X, 11, 2, y, NULL, NULL, &o, &fit,
+					 &err), MNR_EINVAL);
+	o.noisy = 1;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_regress_fit(X, 11, 2, y, NULL, NULL, &o, &fit,
+					 &err), MNR_OK);
+	assert_true(fabs(fit.beta[0]) < 1e-9);
+	assert_rel(fit.beta[1], log(3.0), 1e-9);
+	/* Poisson covariance at the group means: 1/(n_g mu_g). */
+	assert_rel(fit.vcov[0], 1.0 / 5.0, 1e-8);
+	assert_rel(fit.vcov[3], 1.0 / 5.0 + 1.0 / 18.0, 1e-8);
+	mnr_regress_fit_free(&fit);
+	o.family = MNR_REG_QUASIPOISSON;
+	assert_int_equal(mnr_regress_fit(X, 11, 2, y, NULL, NULL, &o, &fit,
+					 &err), MNR_OK);
+	assert_rel(fit.beta[1], log(3.0), 1e-9);
+	mnr_regress_fit_free(&fit);
+	o.family = MNR_REG_NEGBIN;
+	mnr_error_clear(&err);
+	assert_int_equal(mnr_regress_fit(X, 11, 2, y, NULL, NULL, &o, &fit,
+					 &err), MNR_EINVAL);
+}
+
 /* Consecutive time positions give the same fit as time = NULL. */
 static void test_time_null_is_consecutive(void **state)
 {
@@ -304,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_distribution_helpers),
 		cmocka_unit_test(test_diagnostics_against_r),
 		cmocka_unit_test(test_error_paths),
+		cmocka_unit_test(test_noisy_negative_values),
 		cmocka_unit_test(test_time_null_is_consecutive),
 		cmocka_unit_test(test_negbin_without_overdispersion),
 		cmocka_unit_test(test_allocation_failures),
