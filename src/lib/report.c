@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1294,37 +1295,206 @@ static void fill_checklist(struct mnr__rep *r, struct mnr__rep_metric *m)
 
 /* ---- charts ------------------------------------------------------------ */
 
+/*
+ * Charts are queued while the analyses run and drawn at the end by up to
+ * REP_GNUPLOT_JOBS gnuplot processes at once (gnuplot is most of the
+ * report's time and the processes are independent).  Each script is kept
+ * next to its image (charts/<name>.gp), as mnr_plot_render does; the
+ * folder itself is temporary, so the images need no temporary names.
+ */
+#define REP_GNUPLOT_JOBS 3
+
 static int render(struct mnr__rep *r, const char *script, const char *name,
 		  char **svg, struct mnr_error *err)
 {
-	struct mnr_plot_run run;
-	struct mnr_plot_status st;
-	char *img = NULL, *dir = path_join(r->tmp, "charts");
-	double t0 = now_seconds();
-	char *p;
-	int rc;
+	struct mnr__rep_job *j;
+
+	if (mnr__grow((void **)&r->jobs, &r->jobs_alloc, r->njobs + 1,
+		      sizeof(*r->jobs)) != 0)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	j = &r->jobs[r->njobs];
+	memset(j, 0, sizeof(*j));
+	j->script = mnr__strdup(script);
+	if (!j->script)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	j->svg = svg;
+	j->pid = -1;
+	r->njobs++;
+	return MNR_OK;
+}
+
+/* gnuplot -e "outfile='<image>'" <script>: the image path is a gnuplot
+ * single-quoted string (quotes doubled), never evaluated. */
+static int job_start(struct mnr__rep *r, struct mnr__rep_job *j,
+		     struct mnr_error *err)
+{
+	posix_spawn_file_actions_t fa;
+	char *dir = path_join(r->tmp, "charts"), *gp = NULL, *img = NULL;
+	char *arg = NULL, *argv[5];
+	const char *prog = r->o->gnuplot ? r->o->gnuplot : "gnuplot";
+	size_t len, i, k;
+	FILE *fp;
+	int rc = MNR_OK, bad;
 
 	if (!dir)
 		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
-	img = path_join(dir, name);
+	img = path_join(dir, j->name);
+	len = strlen(j->name);
+	gp = img ? mnr__malloc(strlen(img) + 4) : NULL;
+	if (!img || !gp) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	strcpy(gp, img);
+	if (len > 4 && strcmp(gp + strlen(gp) - 4, ".svg") == 0)
+		strcpy(gp + strlen(gp) - 4, ".gp");
+	else
+		strcat(gp, ".gp");
+	fp = fopen(gp, "w");
+	if (!fp) {
+		rc = mnr_error_set(err, MNR_ECREAT, "cannot write a chart "
+				   "script");
+		goto out;
+	}
+	bad = fputs(j->script, fp) == EOF;
+	bad |= fclose(fp) != 0;
+	if (bad) {
+		rc = mnr_error_set(err, MNR_EIO, "cannot write a chart script");
+		goto out;
+	}
+	arg = mnr__malloc(2 * strlen(img) + 16);
+	if (!arg) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	k = 0;
+	memcpy(arg, "outfile='", 9);
+	k = 9;
+	for (i = 0; img[i]; i++) {
+		if (img[i] == '\'')
+			arg[k++] = '\'';
+		arg[k++] = img[i];
+	}
+	arg[k++] = '\'';
+	arg[k] = '\0';
+	argv[0] = (char *)prog;
+	argv[1] = (char *)"-e";
+	argv[2] = arg;
+	argv[3] = gp;
+	argv[4] = NULL;
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
+		goto out;
+	}
+	bad = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+					       O_RDONLY, 0);
+	if (!bad)
+		bad = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
+						       O_WRONLY, 0);
+	if (!bad)
+		bad = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
+						       O_WRONLY, 0);
+	if (!bad)
+		bad = posix_spawnp(&j->pid, prog, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (bad) {
+		j->pid = -1;
+		mnr_error_set(err, MNR_EPLOT, "gnuplot could not be started "
+			      "(install it: apt-get install gnuplot-nox, or "
+			      "name it with --gnuplot PATH)");
+		mnr_error_rule(err, "gnuplot-missing");
+		rc = MNR_EPLOT;
+		goto out;
+	}
+	j->img = img;
+	img = NULL;
+out:
 	mnr__free(dir);
-	if (!img)
-		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
-	run.gnuplot = r->o->gnuplot;
-	run.show_stderr = 0;
-	rc = mnr_plot_render(script, img, NULL, &run, &st, err);
-	r->gnuplot_seconds += now_seconds() - t0;
-	if (rc == MNR_OK)
-		rc = slurp(img, svg, err);
+	mnr__free(gp);
 	mnr__free(img);
+	mnr__free(arg);
+	return rc;
+}
+
+/* A finished job: gnuplot exited 0 and wrote a non-empty SVG. */
+static int job_finish(struct mnr__rep *r, struct mnr__rep_job *j, int status,
+		      struct mnr_error *err)
+{
+	struct stat sb;
+	char *p;
+	int rc;
+
+	j->pid = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    stat(j->img, &sb) != 0 || sb.st_size == 0) {
+		mnr_error_set(err, MNR_EPLOT, "gnuplot failed on the chart "
+			      "script charts/%.80s (kept in the report "
+			      "folder's temporary copy only)", j->name);
+		mnr_error_rule(err, "gnuplot-failed");
+		return MNR_EPLOT;
+	}
+	rc = slurp(j->img, j->svg, err);
 	if (rc != MNR_OK)
 		return rc;
 	/* Inline form: drop the XML declaration and doctype before <svg. */
-	p = strstr(*svg, "<svg");
-	if (p && p != *svg)
-		memmove(*svg, p, strlen(p) + 1);
+	p = strstr(*j->svg, "<svg");
+	if (p && p != *j->svg)
+		memmove(*j->svg, p, strlen(p) + 1);
 	r->ncharts++;
 	return MNR_OK;
+}
+
+static int run_jobs(struct mnr__rep *r, struct mnr_error *err)
+{
+	size_t next = 0, running = 0, i;
+	double t0 = now_seconds();
+	int rc = MNR_OK;
+
+	while (next < r->njobs || running > 0) {
+		while (rc == MNR_OK && next < r->njobs &&
+		       running < REP_GNUPLOT_JOBS) {
+			rc = job_start(r, &r->jobs[next++], err);
+			if (rc == MNR_OK)
+				running++;
+		}
+		if (running == 0)
+			break;
+		/* Wait for our own children only (never waitpid(-1): the
+		 * caller may have children of its own). */
+		for (i = 0; i < r->njobs && running > 0; i++) {
+			struct mnr__rep_job *j = &r->jobs[i];
+			int status = 0;
+			pid_t got;
+
+			if (j->pid <= 0)
+				continue;
+			got = waitpid(j->pid, &status, WNOHANG);
+			if (got == 0)
+				continue;
+			if (got < 0 && errno == EINTR)
+				continue;
+			running--;
+			if (got < 0) {
+				j->pid = -1;
+				if (rc == MNR_OK)
+					rc = mnr_error_set(err, MNR_EPLOT,
+						"lost a gnuplot process");
+				continue;
+			}
+			if (rc == MNR_OK)
+				rc = job_finish(r, j, status, err);
+			else
+				j->pid = -1;
+		}
+		if (running > 0) {
+			struct timespec ts = { 0, 2000000 }; /* 2 ms */
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	r->gnuplot_seconds = now_seconds() - t0;
+	return rc;
 }
 
 static void chart_meta(struct mnr__rep *r, struct mnr_plot_meta *meta,
@@ -1855,6 +2025,17 @@ static void rep_free(struct mnr__rep *r)
 	mnr__free(r->pop);
 	mnr__free(r->months);
 	mnr__free(r->removal_svg);
+	for (i = 0; i < r->njobs; i++) {
+		if (r->jobs[i].pid > 0) {
+			int st;
+
+			kill(r->jobs[i].pid, SIGKILL);
+			waitpid(r->jobs[i].pid, &st, 0);
+		}
+		mnr__free(r->jobs[i].script);
+		mnr__free(r->jobs[i].img);
+	}
+	mnr__free(r->jobs);
 	if (r->tmp) {
 		rm_tree(r->tmp, 0);
 		mnr__free(r->tmp);
@@ -2000,6 +2181,8 @@ int mnr_report_run(const struct mnr_report_options *o,
 				 "and have no differentially private version "
 				 "yet (an internal report shows them)");
 	}
+	if (rc == MNR_OK)
+		rc = run_jobs(&r, err);
 	if (rc == MNR_OK)
 		rc = mnr__rep_write_all(&r, err);
 	if (rc == MNR_OK)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "mnrstat/compare.h"
 #include "mnrstat/did.h"
@@ -68,6 +69,15 @@ struct mnr__rep_metric {
 	char *svg[2];              /* the charts' SVG text, inlined */
 };
 
+/* One chart to draw (see run_jobs in report.c). */
+struct mnr__rep_job {
+	char *script;              /* gnuplot script text */
+	char name[96];             /* image file name under charts/ */
+	char **svg;                /* receives the SVG text */
+	char *img;                 /* image path while running */
+	pid_t pid;                 /* gnuplot process, -1 when none */
+};
+
 struct mnr__rep {
 	const struct mnr_report_options *o;
 	char *tmp;                 /* temporary report folder */
@@ -120,6 +130,8 @@ struct mnr__rep {
 	size_t check_met[MNR_REPORT_NCHECK], check_total;
 	size_t ncharts;
 	double gnuplot_seconds;
+	struct mnr__rep_job *jobs;
+	size_t njobs, jobs_alloc;
 	char title[160];
 	char privacy_line[200];    /* for chart provenance lines */
 };
