@@ -156,7 +156,10 @@ enum mnr_compare_warn {
 						     Poisson intervals too
 						     narrow; read quasi-Poisson */
 	MNR_COMPARE_WARN_NOISE_IGNORED = 1u << 10, /* opt->noise_ignore */
-	MNR_COMPARE_WARN_COUNT = 11            /* number of bits */
+	MNR_COMPARE_WARN_NOISE_SHARE = 1u << 11, /* noisy share: Newcombe's
+						    interval omits the noise,
+						    Welch's includes it */
+	MNR_COMPARE_WARN_COUNT = 12            /* number of bits */
 };
 
 struct mnr_compare_options {

@@ -530,6 +530,11 @@ const char *mnr_compare_warning_text(unsigned bit)
 		       "+ (x0 + V0)/x0^2) and to the quasi-Poisson interval "
 		       "(dispersion estimated net of the noise); the exact "
 		       "interval cannot include it";
+	case MNR_COMPARE_WARN_NOISE_SHARE:
+		return "the counts carry privacy noise: Newcombe's interval "
+		       "for the pooled proportions does not include it; "
+		       "Welch's interval on the monthly shares does (their "
+		       "spread includes the noise)";
 	case MNR_COMPARE_WARN_NOISE_IGNORED:
 		return "privacy noise IGNORED on request: the intervals treat "
 		       "the released counts as exact and are too narrow";
@@ -872,6 +877,14 @@ int mnr_compare_series(const double *y, const double *offset,
 						   i + 1);
 				goto done;
 			}
+		/*
+		 * The denominator's noise is not passed in, so the pooled
+		 * proportions' interval cannot carry it: say so.
+		 */
+		for (i = 0; i < n; i++)
+			if (use[i] && noisy_at(noise_var, i) &&
+			    !opt->noise_ignore)
+				out->warnings |= MNR_COMPARE_WARN_NOISE_SHARE;
 		if (side_pool(y, counts, denom, use, n, 0, is_post, &x0,
 			      &n0) |
 		    side_pool(y, counts, denom, use, n, 1, is_post, &x1, &n1))

@@ -300,6 +300,20 @@ static void test_series_share_reference(void **state)
 	assert_int_equal(res.n_missing_pre, (size_t)share_ref[7]);
 	assert_int_equal(res.n_missing_post, (size_t)share_ref[8]);
 	assert_string_equal(mnr_compare_kind_name(res.kind), "share");
+	assert_false(res.warnings & MNR_COMPARE_WARN_NOISE_SHARE);
+	/* Released successes: Newcombe cannot carry the noise; it says so. */
+	{
+		double nv[S_N];
+		size_t i;
+
+		for (i = 0; i < S_N; i++)
+			nv[i] = 2.0;
+		assert_int_equal(mnr_compare_series(s_num, NULL, s_den, nv,
+						    S_N, S_FIRST, &opt, &res,
+						    &err), MNR_OK);
+		assert_true(res.warnings & MNR_COMPARE_WARN_NOISE_SHARE);
+		assert_rel(res.prop.ci_low, share_ref[2], REL);
+	}
 }
 
 /* Design refusals, warnings and data errors of mnr_compare_series. */
