@@ -74,7 +74,9 @@ void mnr_report_classify(const struct mnr_report_estimate *e,
  *   not significant:      "... higher|lower|unchanged ...; the interval
  *                          includes no change, so the data show no clear
  *                          effect."
- *   invalid:              "...: no estimate could be made."
+ *   no interval:          "...: the estimate has no interval, so no
+ *                          conclusion is drawn."
+ *   invalid otherwise:    "...: no estimate could be made."
  * Numbers: a ratio as a percentage change ("+23%"), a difference with its
  * sign and unit; the interval in the same form.  Returns MNR_OK, or
  * MNR_EINVAL when buf is too small (buf then holds "").
@@ -101,6 +103,9 @@ struct mnr_report_check_input {
 	int design_has_controls; /* 1: the report design compares with other
 				    countries (all-country report) */
 	size_t n_controls;       /* never- or not-yet-adopting countries used */
+	size_t n_available;      /* countries without adoption in the data
+				    (may exceed n_controls when the comparison
+				    could not be estimated) */
 };
 
 enum {

@@ -1142,6 +1142,14 @@ static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
 	mnr_did_options_init(&opt);
 	opt.methods = MNR_DID_CS;
 	opt.control = MNR_DID_CONTROL_NOTYET;
+	/* A country report adds the 2x2 comparison of the country's cohort
+	 * with the countries that never adopted (a cohort of one has no
+	 * Callaway-Sant'Anna standard error; the 2x2 has one, CR1 by
+	 * country). */
+	if (r->focus >= 0) {
+		opt.methods |= MNR_DID_2X2;
+		opt.cohort = r->adopt[r->focus];
+	}
 	opt.seed = r->o->has_seed ? (unsigned long)r->o->seed : 1;
 	opt.boot = r->o->did_boot;
 	opt.wild = MNR_DID_WILD_OFF;
@@ -1179,11 +1187,70 @@ out:
 	return st;
 }
 
+static void head_from_did_est(struct mnr__rep_head *h,
+			      const struct mnr__rep_metric *m,
+			      const struct mnr_did_result *d,
+			      const struct mnr_did_est *o);
+
 static void head_from_did(struct mnr__rep_head *h,
 			  const struct mnr__rep_metric *m,
 			  const struct mnr_did_result *d)
 {
-	const struct mnr_did_est *o = &d->cs.overall;
+	head_from_did_est(h, m, d, &d->cs.overall);
+}
+
+/* The country report's comparison: the cohort of the country's adoption
+ * month against countries that had not adopted yet. */
+static void cohort_head(struct mnr__rep *r, struct mnr__rep_metric *m)
+{
+	const struct mnr_did_cs *cs;
+	size_t k;
+
+	m->has_cohort = 0;
+	if (!m->did)
+		return;
+	for (k = 0; k < m->did->n_dd; k++)
+		if (m->did->dd[k].cohort == r->adopt[r->focus]) {
+			head_from_did_est(&m->cohort, m, m->did,
+					  &m->did->dd[k].att);
+			m->cohort.method = "2x2 difference in differences: the "
+				"countries adopting in this month against the "
+				"countries that never adopted (CR1 by country)";
+			snprintf(m->cohort.label, sizeof(m->cohort.label),
+				 "%s in %s, against the countries that never "
+				 "adopted", m->name, r->country[r->focus]);
+			head_finish(&m->cohort);
+			if (!m->cohort.v.valid && m->did->dd[k].att.reason) {
+				size_t len = strlen(m->cohort.sentence);
+
+				snprintf(m->cohort.sentence + len,
+					 sizeof(m->cohort.sentence) - len,
+					 " Reason: %s.",
+					 m->did->dd[k].att.reason);
+			}
+			m->has_cohort = 1;
+			return;
+		}
+	if (!m->did->cs.computed)
+		return;
+	cs = &m->did->cs;
+	for (k = 0; k < cs->n_cohort; k++)
+		if (cs->cohort[k].key == r->adopt[r->focus])
+			break;
+	if (k == cs->n_cohort)
+		return;
+	head_from_did_est(&m->cohort, m, m->did, &cs->cohort[k].est);
+	m->cohort.method = "Callaway-Sant'Anna effect on the countries "
+			   "adopting in the same month, against countries "
+			   "not yet adopting";
+	m->has_cohort = 1;
+}
+
+static void head_from_did_est(struct mnr__rep_head *h,
+			      const struct mnr__rep_metric *m,
+			      const struct mnr_did_result *d,
+			      const struct mnr_did_est *o)
+{
 	int share = strncmp(m->unit, "share", 5) == 0;
 	double f = share ? 100.0 : 1.0;
 
@@ -1282,7 +1349,7 @@ static void fill_checklist(struct mnr__rep *r, struct mnr__rep_metric *m)
 		in.n_post = 0;
 	in.seasonality = nfit > 0 && all_season;
 	in.diagnostics = nfit > 0 && all_diag;
-	in.design_has_controls = r->focus < 0;
+	in.design_has_controls = r->focus < 0 || r->ncountries > 1;
 	for (i = 0; i < r->ncountries; i++)
 		if (r->adopt[i] < 0 || r->adopt[i] > r->m1)
 			n_never++;
@@ -1290,6 +1357,9 @@ static void fill_checklist(struct mnr__rep *r, struct mnr__rep_metric *m)
 	if (in.design_has_controls && in.n_controls == 0 && m->did &&
 	    m->did->cs.computed)
 		in.n_controls = m->did->cs.n_never;
+	if (r->focus >= 0)
+		in.n_controls = m->has_cohort && m->cohort.v.valid ? n_never : 0;
+	in.n_available = n_never;
 	mnr_report_checklist(&in, m->check);
 }
 
@@ -2147,8 +2217,10 @@ int mnr_report_run(const struct mnr_report_options *o,
 		for (c = 0; c < r.ncountries && rc == MNR_OK; c++)
 			if (r.focus < 0 || (long)c == r.focus)
 				rc = analyse_country(&r, m, c, err);
-		if (rc == MNR_OK && r.focus < 0)
+		if (rc == MNR_OK && r.ncountries > 1)
 			rc = analyse_did(&r, m, err);
+		if (rc == MNR_OK && r.focus >= 0)
+			cohort_head(&r, m);
 		if (rc != MNR_OK)
 			break;
 		if (r.focus >= 0) {

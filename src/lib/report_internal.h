@@ -64,6 +64,10 @@ struct mnr__rep_metric {
 	struct mnr_did_result *did;/* all-country report */
 	char did_err[256];
 	struct mnr__rep_head head;
+	int has_cohort;            /* country report: the country's cohort
+				      effect against countries not yet
+				      adopting (Callaway-Sant'Anna) */
+	struct mnr__rep_head cohort;
 	struct mnr_report_check_item check[MNR_REPORT_NCHECK];
 	char chart[2][96];         /* file names under charts/ ("" = none) */
 	char *svg[2];              /* the charts' SVG text, inlined */

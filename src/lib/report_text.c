@@ -104,7 +104,13 @@ int mnr_report_sentence(const struct mnr_report_estimate *e, char *buf,
 		return mnr_error_set(err, MNR_EINVAL, "no sentence buffer");
 	buf[0] = '\0';
 	mnr_report_classify(e, &v);
-	if (!v.valid) {
+	if (!v.valid && isfinite(e->estimate) && !isfinite(e->ci_low) &&
+	    !isfinite(e->ci_high)) {
+		/* A point estimate without any interval: nothing can be
+		 * concluded from it, so its value is not turned into words. */
+		sb_printf(&b, "%s, %s: the estimate has no interval, so no "
+			  "conclusion is drawn.", when, label);
+	} else if (!v.valid) {
 		sb_printf(&b, "%s, %s: no estimate could be made.", when,
 			  label);
 	} else {
@@ -235,6 +241,12 @@ void mnr_report_checklist(const struct mnr_report_check_input *in,
 			 "had not adopted used as controls "
 			 "(Callaway-Sant'Anna)", in->n_controls,
 			 in->n_controls == 1 ? "y" : "ies");
+	} else if (in->design_has_controls && in->n_available > 0) {
+		it->state = MNR_REPORT_NOT_MET;
+		snprintf(it->detail, sizeof(it->detail), "%zu countr%s without "
+			 "adoption in the data, but the comparison with them "
+			 "could not be estimated", in->n_available,
+			 in->n_available == 1 ? "y" : "ies");
 	} else if (in->design_has_controls) {
 		it->state = MNR_REPORT_NOT_MET;
 		snprintf(it->detail, sizeof(it->detail), "%s",

@@ -537,6 +537,11 @@ static int write_results(struct mnr__rep *r, struct mnr_error *err)
 			json_array_append_new(pc, x);
 		}
 		json_object_set_new(o, "countries", pc);
+		if (r->focus >= 0 && m->has_cohort)
+			json_object_set_new(o, "cohort_comparison",
+					    head_json(&m->cohort));
+		if (r->focus >= 0 && m->did)
+			json_object_set_new(o, "did", did_json(m->did));
 		if (r->focus < 0)
 			json_object_set_new(o, "did", m->did ? did_json(m->did)
 				: json_null());
@@ -1016,6 +1021,10 @@ static void build_md(struct mnr__rep *r, struct mnr__rep_buf *b)
 			mnr__rep_printf(b, "Estimate %s (95%% interval %s to %s), "
 					"%s.\n\n", e, lo, hi, m->head.method ?
 					m->head.method : "no method");
+			if (r->focus >= 0 && m->has_cohort)
+				mnr__rep_printf(b, "Against countries that had not "
+						"adopted yet: %s\n\n",
+						m->cohort.sentence);
 			if (r->focus < 0 && !m->did)
 				mnr__rep_printf(b, "Staggered-adoption analysis "
 						"not available: %s\n\n", m->did_err);
@@ -1390,6 +1399,12 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 			mnr__rep_puts(b, "<td>");
 			mnr__rep_html(b, m->head.method ? m->head.method : "none");
 			mnr__rep_puts(b, "</td></tr></tbody></table></div>\n");
+			if (r->focus >= 0 && m->has_cohort) {
+				mnr__rep_puts(b, "<p>Against countries that had "
+					"not adopted yet: ");
+				mnr__rep_html(b, m->cohort.sentence);
+				mnr__rep_puts(b, "</p>\n");
+			}
 			if (r->focus < 0 && !m->did) {
 				mnr__rep_puts(b, "<p class=\"note\">Staggered-"
 					"adoption analysis not available: ");
