@@ -123,6 +123,15 @@ static int write_file(struct mnr__rep *r, const char *name, const char *data,
 
 /* ---- small formatting helpers ------------------------------------------- */
 
+/* Exact totals of records are shown only where nothing is private anyway
+ * (internal or seeded reports): an exact count is not differentially
+ * private. */
+static int exact_counts(const struct mnr__rep *r)
+{
+	return r->o->internal || r->o->has_seed;
+}
+
+
 static void month_str(int m, char *buf, size_t size)
 {
 	mnr_its_month_format(m, buf, size);
@@ -418,8 +427,11 @@ static json_t *privacy_json(const struct mnr__rep *r)
 	json_object_set_new(p, "max_cells", json_integer((json_int_t)r->max_cells));
 	json_object_set_new(p, "max_per_cell",
 			    json_integer((json_int_t)r->max_per_cell));
-	json_object_set_new(p, "rows_dropped_by_bounds",
-			    json_integer((json_int_t)r->rows_dropped));
+	/* Exact record counts are not private: shown only when the report
+	 * is not private anyway (seeded). */
+	json_object_set_new(p, "rows_dropped_by_bounds", o->has_seed ?
+			    json_integer((json_int_t)r->rows_dropped)
+			    : json_null());
 	json_object_set_new(p, "counts_per_record",
 			    json_integer((json_int_t)r->groups));
 	json_object_set_new(p, "sensitivity_l1", json_integer((json_int_t)r->sensitivity));
@@ -468,7 +480,8 @@ static int write_results(struct mnr__rep *r, struct mnr_error *err)
 								     : "all"));
 	json_object_set_new(root, "country", jstr(r->o->country));
 	json_object_set_new(root, "synthetic", json_boolean(r->o->synthetic));
-	json_object_set_new(root, "case_records", json_integer((json_int_t)r->rows));
+	json_object_set_new(root, "case_records", exact_counts(r) ?
+			    json_integer((json_int_t)r->rows) : json_null());
 	month_str(r->m0, a, sizeof(a));
 	month_str(r->m1, b, sizeof(b));
 	json_object_set_new(root, "period_first", json_string(a));
@@ -800,21 +813,30 @@ static void privacy_text(struct mnr__rep *r, struct mnr__rep_buf *b, int html)
 			"(zero-concentrated DP) for the whole report, which "
 			"implies (epsilon = %.3g, delta = 1e-6).", q,
 			r->eps_equiv);
-	if (r->has_person)
+	if (r->has_person) {
+		char dropped[96];
+
+		if (exact_counts(r))
+			snprintf(dropped, sizeof(dropped), "%llu of %llu records "
+				 "left out by these bounds", r->rows_dropped,
+				 r->rows + r->rows_dropped);
+		else
+			snprintf(dropped, sizeof(dropped), "the number of records "
+				 "left out is not shown: an exact count is not "
+				 "private");
 		mnr__rep_printf(b, " The protected unit is one person (the "
 			"person_id column; a record without it is its own "
 			"unit): each person's records were limited to %llu "
-			"country-month%s with %llu record%s in each (%llu of "
-			"%llu records left out by these bounds), so one person "
-			"changes released counts by at most %llu in total "
-			"(squared l2 sensitivity %llu).",
+			"country-month%s with %llu record%s in each (%s), so "
+			"one person changes released counts by at most %llu in "
+			"total (squared l2 sensitivity %llu).",
 			(unsigned long long)r->max_cells,
 			r->max_cells == 1 ? "" : "s",
 			(unsigned long long)r->max_per_cell,
-			r->max_per_cell == 1 ? "" : "s", r->rows_dropped,
-			r->rows + r->rows_dropped,
+			r->max_per_cell == 1 ? "" : "s", dropped,
 			(unsigned long long)r->sensitivity,
 			(unsigned long long)r->l2sq);
+	}
 	else
 		mnr__rep_printf(b, " The protected unit is one case record (the "
 			"file has no person_id column, so a person with several "
@@ -857,7 +879,7 @@ static void stamp_text(struct mnr__rep *r, char *buf, size_t size)
 
 static void intro_text(struct mnr__rep *r, struct mnr__rep_buf *b)
 {
-	char a[16], z[16];
+	char a[16], z[16], rows[96];
 	size_t c, nad = 0;
 
 	month_str(r->m0, a, sizeof(a));
@@ -865,28 +887,34 @@ static void intro_text(struct mnr__rep *r, struct mnr__rep_buf *b)
 	for (c = 0; c < r->ncountries; c++)
 		if (r->adopt[c] >= 0)
 			nad++;
+	if (exact_counts(r))
+		snprintf(rows, sizeof(rows), "%llu case records in the file",
+			 r->rows);
+	else
+		snprintf(rows, sizeof(rows), "the exact number of case records "
+			 "is not shown (it is not private)");
 	if (r->focus >= 0) {
 		char s[16];
 
 		month_str(r->adopt[r->focus], s, sizeof(s));
 		mnr__rep_printf(b, "Monthly figures of %s from %s to %s, before "
 			"and after it adopted the Model National Response "
-			"(MNR) in %s; %llu case records in the file. Each "
+			"(MNR) in %s; %s. Each "
 			"metric is analysed by interrupted time series "
 			"(segmented regression with seasonality and "
 			"autocorrelation-robust errors) and a simple "
 			"before/after comparison.", r->country[r->focus], a, z,
-			s, r->rows);
+			s, rows);
 	} else {
 		mnr__rep_printf(b, "Monthly figures of %zu countries from %s to "
 			"%s, %zu of which adopted the Model National Response "
-			"(MNR) at different dates; %llu case records. Each "
+			"(MNR) at different dates; %s. Each "
 			"metric's headline is the Callaway-Sant'Anna average "
 			"effect of adoption, which compares adopters with "
 			"countries that had not adopted yet (two-way fixed "
 			"effects is biased when adoption is staggered); each "
 			"adopter's own interrupted time series is listed "
-			"below it.", r->ncountries, a, z, nad, r->rows);
+			"below it.", r->ncountries, a, z, nad, rows);
 	}
 }
 
