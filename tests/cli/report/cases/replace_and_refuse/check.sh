@@ -6,6 +6,10 @@ d=$TMP/out
 cases=$SRC/tests/cli/report/data/cases_small.csv
 adopt=$SRC/tests/cli/report/data/adoption.csv
 test -s "$d/report.html"
+# a private report prints no exact record count
+grep -q '"case_records": null' "$d/results.json"
+grep -q '"rows_dropped_by_bounds": null' "$d/results.json"
+grep -q 'exact number of case records is not shown' "$d/report.md"
 cp "$d/results.json" "$TMP/first.json"
 set +e
 "$MNRSTAT" report "$cases" --adoption "$adopt" --country ISL --out-dir "$d" \
