@@ -1604,7 +1604,7 @@ static int chart_country(struct mnr__rep *r, struct mnr__rep_metric *m,
 	char title[160], yl[160], sub[200];
 	char *script = NULL;
 	double *buf = NULL;
-	int rc;
+	int rc, clipped = 0;
 
 	snprintf(m->chart[0], sizeof(m->chart[0]), "%s.svg", m->name);
 	snprintf(title, sizeof(title), "%s, %s", m->name, r->country[c]);
@@ -1635,6 +1635,37 @@ static int chart_country(struct mnr__rep *r, struct mnr__rep_metric *m,
 			buf[2 * n + i] = pt->counterfactual;
 			buf[3 * n + i] = pt->cf_low;
 			buf[4 * n + i] = pt->cf_high;
+		}
+		/* A counterfactual continued for years from a log-link
+		 * trend can grow far above the data and squash them against
+		 * the axis: its band is drawn up to 1.5 times the largest
+		 * observed or fitted value, and the chart says so. */
+		{
+			double top = 0;
+
+			for (i = 0; i < n; i++) {
+				if (isfinite(buf[i]) && buf[i] > top)
+					top = buf[i];
+				if (isfinite(buf[n + i]) && buf[n + i] > top)
+					top = buf[n + i];
+			}
+			top *= 1.5;
+			for (i = 0; top > 0 && i < n; i++) {
+				if (buf[4 * n + i] > top) {
+					buf[4 * n + i] = top;
+					clipped = 1;
+				}
+				/* The line leaves the chart rather than run
+				 * flat along a false value. */
+				if (buf[2 * n + i] > top) {
+					buf[2 * n + i] = NAN;
+					clipped = 1;
+				}
+			}
+			if (clipped)
+				meta.caption = "The counterfactual is drawn up "
+					"to 1.5 times the largest observed "
+					"value; results.json has every number.";
 		}
 		memset(&pi, 0, sizeof(pi));
 		pi.n = n;

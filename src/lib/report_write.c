@@ -1050,9 +1050,7 @@ static void build_md(struct mnr__rep *r, struct mnr__rep_buf *b)
 					"%s.\n\n", e, lo, hi, m->head.method ?
 					m->head.method : "no method");
 			if (r->focus >= 0 && m->has_cohort)
-				mnr__rep_printf(b, "Against countries that had not "
-						"adopted yet: %s\n\n",
-						m->cohort.sentence);
+				mnr__rep_printf(b, "%s\n\n", m->cohort.sentence);
 			if (r->focus < 0 && !m->did)
 				mnr__rep_printf(b, "Staggered-adoption analysis "
 						"not available: %s\n\n", m->did_err);
@@ -1428,8 +1426,7 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 			mnr__rep_html(b, m->head.method ? m->head.method : "none");
 			mnr__rep_puts(b, "</td></tr></tbody></table></div>\n");
 			if (r->focus >= 0 && m->has_cohort) {
-				mnr__rep_puts(b, "<p>Against countries that had "
-					"not adopted yet: ");
+				mnr__rep_puts(b, "<p>");
 				mnr__rep_html(b, m->cohort.sentence);
 				mnr__rep_puts(b, "</p>\n");
 			}
