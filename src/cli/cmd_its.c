@@ -78,13 +78,9 @@ enum {
 	OPT_FORMAT, OPT_COL
 };
 
-#define NOTE_NOISE "the panel carries differential-privacy noise: classic " \
-	"poisson intervals add its known variance; the other models and " \
-	"error methods estimate the residual variation, noise included"
-
 struct out {
 	FILE *fp;
-	const char *country, *metric, *note;
+	const char *country, *metric;
 	const int *iv;
 	size_t nint;
 	const struct mnr_its_options *opt;
@@ -248,8 +244,6 @@ static void warnings_list(const struct out *o, const char *bullet)
 {
 	size_t i;
 
-	if (o->note)
-		fprintf(o->fp, "%s%s\n", bullet, o->note);
 	for (i = 0; i < o->r->nwarn; i++)
 		fprintf(o->fp, "%s%s\n", bullet, o->r->warn[i].message);
 }
@@ -374,7 +368,7 @@ static void print_text(const struct out *o)
 	      o->fp);
 	effects_and_diag(o, "  ");
 	sens_table(o, 0);
-	if (o->note || r->nwarn) {
+	if (r->nwarn) {
 		fputs("\nWarnings:\n", o->fp);
 		warnings_list(o, "  - ");
 	}
@@ -414,7 +408,7 @@ static void print_md(const struct out *o)
 	      o->fp);
 	effects_and_diag(o, "- ");
 	sens_table(o, 1);
-	if (o->note || r->nwarn) {
+	if (r->nwarn) {
 		fputs("\n**Warnings**\n\n", o->fp);
 		warnings_list(o, "- ");
 	}
@@ -681,13 +675,6 @@ static json_t *build_json(const struct out *o)
 		json_object_set_new(root, "sensitivity_disagreement",
 				    json_boolean(o->sens->any_disagreement));
 	}
-	if (o->note) {
-		json_t *w = json_object();
-
-		json_object_set_new(w, "code", json_string("noisy-panel"));
-		json_object_set_new(w, "message", json_string(o->note));
-		json_array_append_new(warn, w);
-	}
 	for (j = 0; j < r->nwarn; j++) {
 		json_t *w = json_object();
 
@@ -696,6 +683,8 @@ static json_t *build_json(const struct out *o)
 				    json_string(r->warn[j].message));
 		json_array_append_new(warn, w);
 	}
+	json_object_set_new(root, "noise_handling",
+			    json_string(mnr_its_noise_name(r->noise)));
 	json_object_set_new(root, "warnings", warn);
 	return root;
 }
@@ -864,8 +853,6 @@ static int run_one(struct run *u, const char *country, const char *metric,
 	o.opt = u->opt;
 	o.r = &res;
 	o.sens = u->want_sens ? &sens : NULL;
-	if (s.noise_var)
-		o.note = NOTE_NOISE;
 	switch (u->fmt) {
 	case FMT_TEXT:
 		print_text(&o);
