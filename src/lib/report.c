@@ -209,7 +209,13 @@ static void fill_derived(struct mnr__rep *r)
 		}
 		m->withheld[0] = '\0';
 		for (k = 0; k < n; k++) {
-			double x = a->y[k], d = b->y[k];
+			/* Released counts may be negative: a share needs
+			 * non-negative counts (post-processing). */
+			double x = a->y[k] > 0 ? a->y[k] : 0;
+			double d = b->y[k] > 0 ? b->y[k] : 0;
+
+			if (!isfinite(a->y[k]) || !isfinite(b->y[k]))
+				x = d = NAN;
 
 			/* Released counts are noisy: a numerator above its
 			 * denominator is capped (post-processing). */
@@ -848,9 +854,12 @@ static int private_release(struct mnr__rep *r, struct mnr_error *err)
 						  err);
 			if (rc != MNR_OK)
 				break;
-			/* Post-processing: counts are never negative. */
+			/* A released count may be negative (noise around a
+			 * small true count).  It is kept as released: the
+			 * time-series and before/after methods take it with
+			 * the known noise variance and stay unbiased, where
+			 * setting it to 0 would bias small counts upward. */
 			if (out < 0) {
-				out = 0;
 				r->nclamped++;
 				m->nclamped++;
 			}
@@ -1010,12 +1019,33 @@ static void head_from_compare(struct mnr__rep_head *h,
 	}
 }
 
+/* A ratio whose interval spans more than this factor says nothing (a
+ * log-link fit on a few events, or on counts drowned in privacy noise). */
+#define REP_MAX_RATIO_SPAN 1e3
+
 static void head_finish(struct mnr__rep_head *h)
 {
+	int unusable = h->e.scale == MNR_REPORT_RATIO &&
+		       isfinite(h->e.ci_low) && isfinite(h->e.ci_high) &&
+		       (h->e.ci_low <= 0 ||
+			h->e.ci_high / h->e.ci_low > REP_MAX_RATIO_SPAN);
+
+	/* Its limits are kept in results.json with the model's numbers;
+	 * the headline treats it as an estimate without interval. */
+	if (unusable)
+		h->e.ci_low = h->e.ci_high = NAN;
 	mnr_report_classify(&h->e, &h->v);
 	if (mnr_report_sentence(&h->e, h->sentence, sizeof(h->sentence),
 				NULL) != MNR_OK)
 		h->sentence[0] = '\0';
+	if (unusable) {
+		size_t len = strlen(h->sentence);
+
+		snprintf(h->sentence + len, sizeof(h->sentence) - len,
+			 " Reason: its interval spans more than a thousandfold "
+			 "(too few events, or counts too noisy, for this "
+			 "model).");
+	}
 }
 
 static int analyse_country(struct mnr__rep *r, struct mnr__rep_metric *m,
@@ -1163,9 +1193,12 @@ static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
 			st = mnr_error_set(err, MNR_ENOMEM, "out of memory");
 			goto out;
 		}
+		/* log needs a non-negative count: a negative released
+		 * count is taken as 0 here (post-processing; it biases the
+		 * log of small counts upward, which the report says). */
 		for (i = 0; i < n; i++)
-			ly[i] = isfinite(m->y[i]) && m->y[i] >= 0
-				? log1p(m->y[i]) : NAN;
+			ly[i] = isfinite(m->y[i])
+				? log1p(m->y[i] > 0 ? m->y[i] : 0) : NAN;
 		p.y = ly;
 	}
 	mnr_error_clear(&e2);

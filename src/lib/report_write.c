@@ -211,10 +211,13 @@ static void clamp_note(const struct mnr__rep *r,
 	buf[0] = '\0';
 	if (r->private_release && f > CLAMP_WARN)
 		snprintf(buf, size, "Caution: %.0f%% of this metric's released "
-			 "monthly counts came out negative and were set to 0, "
-			 "which biases small counts upward; at this privacy "
-			 "budget its counts are too small for a reliable "
-			 "estimate.", 100 * f);
+			 "monthly counts are negative (noise around small true "
+			 "counts). The time-series and before/after estimates "
+			 "take them as released, with the noise in their "
+			 "intervals; the staggered-adoption estimate uses "
+			 "log(count + 1) with them set to 0, which biases it "
+			 "upward. At this privacy budget these counts are small "
+			 "for reliable estimates.", 100 * f);
 }
 
 /* ---- results.json ------------------------------------------------------- */
@@ -445,7 +448,7 @@ static json_t *privacy_json(const struct mnr__rep *r)
 	json_object_set_new(p, "interval_coverage", jnum(r->coverage));
 	json_object_set_new(p, "cells_released",
 			    json_integer((json_int_t)r->nreleased_cells));
-	json_object_set_new(p, "cells_clamped_to_zero",
+	json_object_set_new(p, "cells_negative",
 			    json_integer((json_int_t)r->nclamped));
 	if (r->has_receipt) {
 		json_t *l = json_object();
@@ -519,7 +522,7 @@ static int write_results(struct mnr__rep *r, struct mnr_error *err)
 		pc = json_array();
 		ch = json_array();
 		json_object_set_new(o, "headline", head_json(&m->head));
-		json_object_set_new(o, "released_cells_clamped_share",
+		json_object_set_new(o, "released_cells_negative_share",
 			r->private_release ? json_real(clamped_share(r, m))
 					   : json_null());
 		json_object_set_new(o, "checklist", checklist_json(m->check));
@@ -845,10 +848,12 @@ static void privacy_text(struct mnr__rep *r, struct mnr__rep_buf *b, int html)
 			(unsigned long long)r->sensitivity);
 	mnr__rep_printf(b, " The noise of each monthly count has variance %.3g; "
 		"the true count lies within +/-%llu of the released one with "
-		"probability %.3f. Negative released counts were set to 0 "
-		"(%zu of %zu cells), which biases small counts upward. The "
-		"analyses' intervals include the noise where the method allows "
-		"(rate ratios; the time-series models). Shares of reports "
+		"probability %.3f. A released count can be negative (%zu of %zu "
+		"cells): it is kept as released, since setting it to 0 would "
+		"bias small counts upward; the time-series and before/after "
+		"methods include the known noise variance in their intervals, "
+		"and only the staggered-adoption analysis (on log(count + 1)) "
+		"and the shares set negative counts to 0. Shares of reports "
 		"(support offered, child treated as suspect) are computed from "
 		"the released counts. Medians and removal curves describe "
 		"single reports and are withheld from a private report. The "
@@ -1037,7 +1042,7 @@ static void build_md(struct mnr__rep *r, struct mnr__rep_buf *b)
 						m->name, m->chart[1]);
 			mnr__rep_printf(b, "**%s**\n\n", m->head.sentence);
 			{
-				char note[300];
+				char note[600];
 
 				clamp_note(r, m, note, sizeof(note));
 				if (note[0])
@@ -1404,7 +1409,7 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 			mnr__rep_html(b, m->head.sentence);
 			mnr__rep_puts(b, "</p>\n");
 			{
-				char note[300];
+				char note[600];
 
 				clamp_note(r, m, note, sizeof(note));
 				if (note[0]) {
