@@ -7,8 +7,8 @@
 //   - a chart that is blank: every <svg> must have a size and, drawn onto a
 //     canvas, enough pixels that are not the white background,
 //   - a page wider than a phone's screen at 390 px (horizontal scrolling).
-// Screenshots (desktop top, phone top, the first chart, the first metric
-// section) are written to
+// Screenshots (desktop top, phone top, print layout, the first chart, the
+// first metric section) are written to
 // OUTDIR for people to look at.
 // Usage: node check_report.js CHROMIUM REPORT.html OUTDIR
 'use strict';
@@ -186,6 +186,11 @@ async function main() {
         height: Math.min(r.height, 4000) }); })()`,
     returnByValue: true }, s)).result.value);
   await screenshot(s, 'metric.png', art);
+
+  // Printed: the page as the print style sheet lays it out.
+  await send('Emulation.setEmulatedMedia', { media: 'print' }, s);
+  await screenshot(s, 'print.png', { x: 0, y: 0, width: 1000, height: 1800 });
+  await send('Emulation.setEmulatedMedia', { media: '' }, s);
 
   // A phone: 390 px wide, the page must not scroll sideways.
   await send('Emulation.setDeviceMetricsOverride',
