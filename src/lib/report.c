@@ -27,6 +27,7 @@
 #include "mnrstat/panel.h"
 #include "mnrstat/plot.h"
 #include "report_internal.h"
+#include "banned.h"
 
 extern char **environ;
 
@@ -1443,17 +1444,17 @@ static int job_start(struct mnr__rep *r, struct mnr__rep_job *j,
 	if (!dir)
 		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
 	img = path_join(dir, j->name);
-	len = strlen(j->name);
 	gp = img ? mnr__malloc(strlen(img) + 4) : NULL;
 	if (!img || !gp) {
 		rc = mnr_error_set(err, MNR_ENOMEM, "out of memory");
 		goto out;
 	}
-	strcpy(gp, img);
-	if (len > 4 && strcmp(gp + strlen(gp) - 4, ".svg") == 0)
-		strcpy(gp + strlen(gp) - 4, ".gp");
-	else
-		strcat(gp, ".gp");
+	/* charts/<name>.svg -> charts/<name>.gp */
+	len = strlen(img);
+	if (len > 4 && strcmp(img + len - 4, ".svg") == 0)
+		len -= 4;
+	memcpy(gp, img, len);
+	memcpy(gp + len, ".gp", 4);
 	fp = fopen(gp, "w");
 	if (!fp) {
 		rc = mnr_error_set(err, MNR_ECREAT, "cannot write a chart "

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mnrstat/report.h"
+#include "banned.h"
 
 void mnr_report_classify(const struct mnr_report_estimate *e,
 			 struct mnr_report_verdict *v)

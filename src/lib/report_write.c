@@ -13,6 +13,7 @@
 
 #include "alloc_internal.h"
 #include "report_internal.h"
+#include "banned.h"
 
 /* ---- text buffer --------------------------------------------------------- */
 
