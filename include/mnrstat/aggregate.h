@@ -31,7 +31,8 @@ extern const char *const mnr_agg_metric_names[MNR_AGG_NMETRICS];
  * Progress report: bytes of the current input consumed and data rows
  * parsed so far, both counted from the start of the current
  * mnr_agg_read_path call.  Called only from the thread that called it,
- * every 8 MiB (one thread) or about 10 times a second (threads).
+ * every 8 MiB (one thread) or about 10 times a second (threads), and
+ * once at the end of a successful read with the final figures.
  */
 typedef void mnr_agg_progress_fn(void *ud, unsigned long long bytes,
 				 unsigned long long rows);

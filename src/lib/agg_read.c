@@ -384,6 +384,10 @@ static int read_stream(struct mnr_agg *a, FILE *fp, const char *name,
 		goto out_r;
 	}
 	st = mnr_csv_reader_finish(r, err);
+	if (!st && pg) {
+		atomic_store(&pg->rows, x->rows);
+		report(pg);
+	}
 out_r:
 	mnr_csv_reader_free(r);
 out:

@@ -815,6 +815,55 @@ static void test_threads_random(void **state)
 	free(csv);
 }
 
+struct prog {
+	unsigned long long bytes, rows;
+	unsigned calls;
+	int backwards;
+};
+
+static void on_progress(void *ud, unsigned long long bytes,
+			unsigned long long rows)
+{
+	struct prog *p = ud;
+
+	if (bytes < p->bytes || rows < p->rows)
+		p->backwards = 1;
+	p->bytes = bytes;
+	p->rows = rows;
+	p->calls++;
+}
+
+/* Progress ends at the file's size and row count, never going back. */
+static void test_progress(void **state)
+{
+	char *csv = random_cases(2000, 13), *path = tmpfile_with(csv);
+	unsigned threads;
+
+	(void)state;
+	for (threads = 1; threads <= 3; threads++) {
+		struct mnr_agg_options o;
+		struct mnr_agg *a;
+		struct mnr_error err;
+		struct prog p = { 0, 0, 0, 0 };
+
+		mnr_agg_options_init(&o);
+		o.threads = threads;
+		o.progress = on_progress;
+		o.progress_ud = &p;
+		mnr_error_clear(&err);
+		assert_int_equal(mnr_agg_alloc(&a, &o, &err), MNR_OK);
+		assert_int_equal(mnr_agg_read_path(a, path, &err), MNR_OK);
+		assert_true(p.calls >= 1);
+		assert_false(p.backwards);
+		assert_int_equal(p.bytes, strlen(csv));
+		assert_int_equal(p.rows, 2000);
+		mnr_agg_free(a);
+	}
+	unlink(path);
+	free(path);
+	free(csv);
+}
+
 /* --from/--to: every country gets exactly that grid; others drop. */
 static void test_span(void **state)
 {
@@ -942,6 +991,7 @@ int main(void)
 		cmocka_unit_test(test_fast_path_matches),
 		cmocka_unit_test(test_threads_quoted_cut),
 		cmocka_unit_test(test_threads_random),
+		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_span),
 		cmocka_unit_test(test_population),
 		cmocka_unit_test(test_alloc_failures),
