@@ -44,6 +44,8 @@ static void signed_num(char *buf, size_t size, double x)
 {
 	if (x == 0)
 		snprintf(buf, size, "0");
+	else if (fabs(x) >= 1000 && fabs(x) < 1e15)
+		snprintf(buf, size, "%+.0f", x);  /* no e-notation for people */
 	else
 		snprintf(buf, size, "%+.3g", x);
 }

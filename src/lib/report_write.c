@@ -155,14 +155,24 @@ static void num(char *buf, size_t size, double x)
 static void est_text_u(const struct mnr__rep_head *h, double x, char *buf,
 		       size_t size, int unit)
 {
-	if (!isfinite(x))
+	double v = h->e.scale == MNR_REPORT_RATIO ? (x - 1) * 100 : x;
+	char n[48];
+
+	if (!isfinite(x)) {
 		snprintf(buf, size, "n/a");
-	else if (h->e.scale == MNR_REPORT_RATIO)
-		snprintf(buf, size, "%+.3g%%", (x - 1) * 100);
-	else if (unit && h->e.unit)
-		snprintf(buf, size, "%+.3g %s", x, h->e.unit);
+		return;
+	}
+	/* No e-notation for people: whole numbers from 1000 on. */
+	if (fabs(v) >= 1000 && fabs(v) < 1e15)
+		snprintf(n, sizeof(n), "%+.0f", v);
 	else
-		snprintf(buf, size, "%+.3g", x);
+		snprintf(n, sizeof(n), "%+.3g", v);
+	if (h->e.scale == MNR_REPORT_RATIO)
+		snprintf(buf, size, "%s%%", n);
+	else if (unit && h->e.unit)
+		snprintf(buf, size, "%s %s", n, h->e.unit);
+	else
+		snprintf(buf, size, "%s", n);
 }
 
 /* The estimate with its unit; interval limits without (tables). */
