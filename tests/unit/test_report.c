@@ -152,6 +152,12 @@ static void test_report_sentence_branches(void **state)
 		  "interval -1 hours to +1 hours); the estimate is unchanged, "
 		  "but the interval includes no change, so the data show no "
 		  "clear effect." },
+		/* Large changes in whole numbers, never e-notation. */
+		{ MNR_REPORT_RATIO, 13.5, 11, 16, MNR_REPORT_BETTER_HIGHER,
+		  1, 1, 1, 1,
+		  "After adoption, reports per month changed by +1250% (95% "
+		  "interval +1000% to +1500%), a clear increase; an "
+		  "improvement." },
 		/* An interval touching "no change" does not exclude it. */
 		{ MNR_REPORT_DIFF, 3, 0, 6, MNR_REPORT_BETTER_HIGHER,
 		  1, 1, 0, 0, NULL },
