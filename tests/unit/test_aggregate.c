@@ -649,6 +649,20 @@ static void test_fast_path_matches(void **state)
 		"a,p,GBR,police,2020-01-01T10:00:00Z,,,open,,,",
 		"a,p,GBR,polic,2020-01-01,,,,,,",
 		"a,p,GBR,policex,2020-01-01,,,,,,",
+		/* Enumeration values one byte off, at every position. */
+		"a,p,GBR,police,2020-01-01,,,no_further_actioN,,,",
+		"a,p,GBR,police,2020-01-01,,,no_further_Action,,,",
+		"a,p,GBR,police,2020-01-01,,,No_further_action,,,",
+		"a,p,GBR,police,2020-01-01,,,no_furthEr_action,,,",
+		"a,p,GBR,police,2020-01-01,,,no_further_action,,,",
+		"a,p,GBR,police,2020-01-01,,,,,yEs,nO",
+		"a,p,GBR,police,2020-01-01,,,,,yes,n0",
+		"a,p,GBR,police,2020-01-01,,,,0-13,,",
+		"a,p,GBR,police,2020-01-01,,,,13-16,,",
+		"a,p,GBR,police,2020-01-01,,,,adulT,,",
+		"a,p,GBR,hotlime,2020-01-01,,,,,,",
+		"a,p,GBR,Industry,2020-01-01,,,,,,",
+		"a,p,GBR,industry,2020-01-01,,,referred,16-17,unknown,unknown",
 	};
 	size_t i;
 
@@ -725,7 +739,8 @@ static void test_fast_path_matches(void **state)
 			assert_int_equal(c1.suspect, c2.suspect);
 		}
 		/* Well-formed rows take the fast path. */
-		if (i <= 1 || (i >= 16 && i <= 18) || i == 27 || i == 30)
+		if (i <= 1 || (i >= 16 && i <= 18) || i == 27 || i == 30 ||
+		    i == 37 || i == 45)
 			assert_true(fast);
 		/* Every row's verdict is the rules' verdict. */
 		assert_int_equal(fast || slow, slow);
