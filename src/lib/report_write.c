@@ -731,6 +731,9 @@ static int write_manifest(struct mnr__rep *r, struct mnr_error *err)
 	json_object_set_new(root, "ledger_entries", led);
 	json_object_set_new(root, "files", json_pack("[sssss]", "report.html",
 		"report.md", "results.json", "manifest.json", "charts/"));
+	if (r->private_release)
+		json_array_append_new(json_object_get(root, "files"),
+				      json_string("released_panel.csv"));
 	txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 			 JSON_REAL_PRECISION(17));
 	json_decref(root);
@@ -1555,7 +1558,12 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 	mnr__rep_puts(b, "</tbody></table></div>\n<p class=\"meta\">Every "
 		"number is in results.json; the options, seeds and ledger "
 		"entries in manifest.json; each chart's gnuplot script is next "
-		"to it in charts/.</p></section>\n</main>\n");
+		"to it in charts/");
+	if (r->private_release)
+		mnr__rep_puts(b, "; the released counts, with their noise "
+			"variance, in released_panel.csv (the panel format: "
+			"mnrstat compare, its and did read it)");
+	mnr__rep_puts(b, ".</p></section>\n</main>\n");
 	if (stamp[0]) {
 		mnr__rep_puts(b, "<div class=\"stamp\" role=\"note\">");
 		mnr__rep_html(b, stamp);
@@ -1567,6 +1575,45 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 	mnr__free(t.p);
 }
 
+
+/* ---- released_panel.csv ------------------------------------------------ */
+
+/*
+ * The released counts themselves (private reports only), in the panel
+ * format with the noise column, so that anyone can rerun compare, its or
+ * did on exactly what the report analysed.  Values are the released
+ * integers (a negative value is noise around a small count).
+ */
+static int write_released(struct mnr__rep *r, struct mnr_error *err)
+{
+	struct mnr__rep_buf b = { NULL, 0, 0, 0 };
+	size_t i, c, t;
+	char mo[16];
+	int rc;
+
+	mnr__rep_puts(&b, "country,month,metric,value,noise_variance\n");
+	for (c = 0; c < r->ncountries; c++)
+		for (t = 0; t < r->nmonths; t++) {
+			month_str(r->m0 + (int)t, mo, sizeof(mo));
+			for (i = 0; i < r->nmetrics; i++) {
+				const struct mnr__rep_metric *m = &r->m[i];
+				double v = m->y ? m->y[c * r->nmonths + t] : NAN;
+
+				if (!m->analysed || !m->is_count || m->derived)
+					continue;
+				mnr__rep_printf(&b, "%s,%s,%s,", r->country[c],
+						mo, m->name);
+				if (isfinite(v))
+					mnr__rep_printf(&b, "%.0f", v);
+				mnr__rep_printf(&b, ",%.17g\n", r->noise_var);
+			}
+		}
+	rc = b.failed ? mnr_error_set(err, MNR_ENOMEM, "out of memory")
+		      : write_file(r, "released_panel.csv", b.p, b.len, err);
+	mnr__free(b.p);
+	return rc;
+}
+
 int mnr__rep_write_all(struct mnr__rep *r, struct mnr_error *err)
 {
 	struct mnr__rep_buf b = { NULL, 0, 0, 0 };
@@ -1574,6 +1621,8 @@ int mnr__rep_write_all(struct mnr__rep *r, struct mnr_error *err)
 
 	overall_checklist(r);
 	rc = write_results(r, err);
+	if (rc == MNR_OK && r->private_release)
+		rc = write_released(r, err);
 	if (rc == MNR_OK)
 		rc = write_manifest(r, err);
 	if (rc == MNR_OK) {

@@ -9,3 +9,5 @@ test "$(grep -c 'INTERNAL - NOT FOR PUBLICATION' "$d/report.md")" -ge 2
 grep -q '"mode": "internal"' "$d/results.json"
 test -s "$d/charts/removal_km.svg"
 grep -q 'Time from report to removal' "$d/report.html"
+# Raw counts never leave an internal report as a table.
+test ! -e "$d/released_panel.csv"

@@ -53,3 +53,7 @@ grep -v '"entry"' "$TMP/again/results.json" > "$TMP/b.json"
 cmp -s "$TMP/a.json" "$TMP/b.json"
 cmp -s "$d/charts/reports_total_countries.svg" \
 	"$TMP/again/charts/reports_total_countries.svg"
+# The released counts are in the panel format, readable by the analyses.
+head -n 1 "$d/released_panel.csv" | grep -qx 'country,month,metric,value,noise_variance'
+"$MNRSTAT" compare "$d/released_panel.csv" --metric reports_total \
+	--country ISL --intervention 2021-01 > /dev/null
