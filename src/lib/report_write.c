@@ -880,6 +880,11 @@ static void privacy_text(struct mnr__rep *r, struct mnr__rep_buf *b, int html)
 			o->ledger ? "given with --ledger" : "ledger.jsonl of "
 			"this folder", (unsigned long long)r->receipt.seq,
 			r->receipt.hash);
+	if (r->has_receipt && !o->ledger)
+		mnr__rep_puts(b, " That ledger is new: releases of the same data "
+			"recorded elsewhere are not counted against this budget. "
+			"Keep one ledger per dataset (--ledger FILE) so that "
+			"repeated reports cannot spend more than the budget.");
 	(void)html;
 }
 
