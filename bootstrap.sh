@@ -20,7 +20,7 @@ esac
 pkgs=(cmake gcc make pkg-config libgsl-dev libcsv-dev libcmocka-dev
       libjansson-dev gnuplot-nox)
 if [ "$mode" = test ]; then
-	pkgs+=(time)
+	pkgs+=(time chromium nodejs)
 fi
 
 missing=()

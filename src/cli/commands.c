@@ -53,6 +53,12 @@ const struct cli_command cli_commands[] = {
 	  "removal CASES.csv --country C --intervention YYYY-MM [--ci log|log-log|plain] [--level L] "
 	  "[--horizon HOURS] [--as-of DATE] [--source LIST] [--format text|csv|json|md] "
 	  "[--curves FILE] [--col NAME=HEADER] [-o FILE]", 1, 1, CLI_CMD_READS_INPUT },
+	{ "report", cmd_report,
+	  "the main job: a report folder (HTML, Markdown, results, manifest) from a case file or the bundled example",
+	  "report [CASES.csv] [--adoption FILE] [--population FILE] [--country C|--all] "
+	  "[--out-dir DIR] [--internal] [--epsilon E|--rho R] [--ledger FILE] [--seed N] "
+	  "[--gnuplot PATH] [--col NAME=HEADER]", 0, 1,
+	  CLI_CMD_READS_INPUT | CLI_CMD_NEEDS_GNUPLOT },
 	{ "reproduce", cmd_reproduce,
 	  "redraw published figures from datasets/published/ with their sources",
 	  "reproduce [OPTIONS] [NAME|all|list]", 0, 1, CLI_CMD_NEEDS_GNUPLOT },
