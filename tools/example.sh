@@ -6,20 +6,6 @@
 set -eu
 M=$1
 out=${MNR_OUT:-mnr-report}
-if ! "$M" report --help > /dev/null 2>&1; then
-	# A build whose command table does not list report yet: validate and
-	# aggregate instead, so the first command still does something useful.
-	# (The panel goes beside, not into, the report folder, which the
-	# report only ever replaces when it holds an earlier report.)
-	here=$(cd "$(dirname "$0")/.." && pwd)
-	cases=$here/datasets/example/cases.csv
-	echo "== mnrstat check $cases"
-	"$M" check "$cases" || test $? = 65
-	echo "== mnrstat aggregate -> $out-panel.csv"
-	"$M" aggregate "$cases" -o "$out-panel.csv"
-	echo "wrote $out-panel.csv ($(wc -l < "$out-panel.csv") lines)"
-	exit 0
-fi
 echo "== mnrstat report --out-dir $out   (bundled SYNTHETIC example)"
 start=$(date +%s.%N 2> /dev/null || date +%s)
 "$M" report --out-dir "$out"
