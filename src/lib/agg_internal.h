@@ -36,7 +36,7 @@ extern const char *const agg_counter_names[AC_N];
 
 /*
  * Removal hours of one cell, exactly: a dense array for hours below
- * AGG_HIST_DENSE (grown to the largest hour seen) and a sorted sparse list
+ * AGG_HIST_DENSE (allocated whole at the first removal) and a sorted sparse list
  * of (hour, count) above it, so memory is bounded by the number of
  * distinct hour values, never by the number of reports.
  */
@@ -47,7 +47,7 @@ struct agg_sparse {
 };
 struct agg_hist {
 	uint64_t *dense;
-	size_t ndense;               /* allocated dense buckets */
+	size_t ndense;               /* 0, or AGG_HIST_DENSE once allocated */
 	struct agg_sparse *sp;
 	size_t nsp, asp;
 };

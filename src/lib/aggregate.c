@@ -198,21 +198,16 @@ int agg_hist_add(struct agg_hist *h, uint32_t hour, uint64_t n)
 	size_t lo, hi;
 
 	if (hour < AGG_HIST_DENSE) {
-		if (hour >= h->ndense) {
-			size_t na = h->ndense ? h->ndense : 64;
-			uint64_t *nd;
-
-			while (na <= hour)
-				na *= 2;
-			if (na > AGG_HIST_DENSE)
-				na = AGG_HIST_DENSE;
-			nd = mnr__realloc(h->dense, na * sizeof(*nd));
-			if (!nd)
+		/*
+		 * The dense part is allocated whole at a cell's first removal
+		 * (4 KiB), so memory is the same whether a file fills it or
+		 * not: it depends on the cells, not on the number of rows.
+		 */
+		if (!h->dense) {
+			h->dense = mnr__calloc(AGG_HIST_DENSE, sizeof(*h->dense));
+			if (!h->dense)
 				return -1;
-			memset(nd + h->ndense, 0,
-			       (na - h->ndense) * sizeof(*nd));
-			h->dense = nd;
-			h->ndense = na;
+			h->ndense = AGG_HIST_DENSE;
 		}
 		h->dense[hour] += n;
 		return 0;
