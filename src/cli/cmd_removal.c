@@ -100,8 +100,10 @@ static const char *est_ci(char *buf, size_t n, double est, double lo,
 {
 	char a[32], b[32], c[32];
 
-	snprintf(buf, n, "%s [%s, %s]", num(a, sizeof(a), est),
-		 num(b, sizeof(b), lo), num(c, sizeof(c), hi));
+	/* A display cell: truncation is acceptable and checked, not silent. */
+	if (snprintf(buf, n, "%s [%s, %s]", num(a, sizeof(a), est),
+		     num(b, sizeof(b), lo), num(c, sizeof(c), hi)) >= (int)n)
+		buf[n - 1] = '\0';
 	return buf;
 }
 
