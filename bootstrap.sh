@@ -46,12 +46,12 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build() { # build DIR [cmake args...]
 	local dir=$1; shift
 	cmake -S . -B "$dir" -DMNR_REQUIRE_TESTS=ON "$@" >/dev/null
-	cmake --build "$dir" -j"$jobs" >/dev/null
+	cmake --build "$dir" -j"$jobs" ${target:+--target "$target"} >/dev/null
 }
 
 if [ "$mode" = example ]; then
-	build build -DCMAKE_BUILD_TYPE=Release
-	exec sh tools/example.sh build/mnrstat
+	target=mnrstat build build-release -DCMAKE_BUILD_TYPE=Release
+	exec sh tools/example.sh build-release/mnrstat
 fi
 
 build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
