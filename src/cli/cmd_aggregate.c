@@ -247,8 +247,10 @@ int cmd_aggregate(int argc, char **argv, const struct cli_context *ctx)
 		    S_ISREG(sb.st_mode))
 			prog.total += (unsigned long long)sb.st_size;
 	}
-	opt.progress = cli_progress_fn;
-	opt.progress_ud = &prog;
+	if (prog.on) {
+		opt.progress = cli_progress_fn;
+		opt.progress_ud = &prog;
+	}
 	mnr_error_clear(&err);
 	if ((st = mnr_agg_alloc(&agg, &opt, &err)))
 		return cli_report(sub, &err, ctx);

@@ -708,11 +708,16 @@ static int read_parallel(struct mnr_agg *a, int fd, const char *path,
 		}
 		piece_thread(&pc[i]); /* no thread: parse it here */
 	}
-	while (atomic_load(&done) < (int)np) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
+	/* With a progress callback, report while waiting (20 ms steps, so
+	 * the wait adds little to a short run); else just join. */
+	while (a->opt.progress && atomic_load(&done) < (int)np) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		static const unsigned every = 5; /* report every 100 ms */
+		unsigned k;
 
 		report(pg);
-		nanosleep(&ts, NULL);
+		for (k = 0; k < every && atomic_load(&done) < (int)np; k++)
+			nanosleep(&ts, NULL);
 	}
 	for (i = 0; i < np; i++)
 		if (started[i])
