@@ -11,7 +11,12 @@
 #include "mnrstat/alloc.h"
 
 #ifdef MNR_TEST_HOOKS
-static unsigned long fail_at, counter;
+/*
+ * Atomic: the threaded aggregator allocates from several threads, and a
+ * plain counter would be a data race (undefined behaviour) even when no
+ * failure is armed.
+ */
+static _Atomic unsigned long fail_at, counter;
 
 void mnr_alloc_fail_after(unsigned long nth)
 {
@@ -26,8 +31,10 @@ unsigned long mnr_alloc_count(void)
 
 static int should_fail(void)
 {
-	counter++;
-	return fail_at && counter >= fail_at;
+	unsigned long c = ++counter;
+	unsigned long f = fail_at;
+
+	return f && c >= f;
 }
 #else
 void mnr_alloc_fail_after(unsigned long nth) { (void)nth; }

@@ -11,6 +11,9 @@
 #include <errno.h>
 
 #include <csv.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "alloc_internal.h"
 #include "mnrstat/csv.h"
@@ -530,11 +533,114 @@ static int fast_line(struct mnr_csv_reader *r, const char *s, size_t n)
 	return r->status;
 }
 
+/*
+ * One fused pass over a plain line -- every byte 0x01..0x7F, no quote, no
+ * CR -- validating, copying and splitting at the delimiter at once (16
+ * bytes at a time with SSE2, part of the x86-64 baseline), instead of
+ * check_bytes + memchr('"') + memchr('\r') + memcpy + one memchr per
+ * field.  Returns 1 when the line was taken, 0 to use the existing path
+ * (which then also reports any error at its position).
+ */
+static int plain_line(struct mnr_csv_reader *r, const char *s, size_t n)
+{
+	size_t m = n, i, start = 0, k;
+	unsigned char delim = r->opt.delim;
+	char *t;
+
+	if (r->pending || r->p.pstate != 0 || r->opt.libcsv_only)
+		return 0;
+	if (m && s[m - 1] == '\n')
+		m--;
+	if (m == 0 || n > r->opt.max_record)
+		return 0;
+	if (mnr__grow((void **)&r->text, &r->text_alloc, m + 1, 1))
+		return 0;
+	t = r->text;
+	r->nfields = 0;
+	i = 0;
+#ifdef __SSE2__
+	{
+		const __m128i vd = _mm_set1_epi8((char)delim);
+		const __m128i vq = _mm_set1_epi8('"');
+		const __m128i vr = _mm_set1_epi8('\r');
+		const __m128i vz = _mm_setzero_si128();
+
+		for (; i + 16 <= m; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+			unsigned bad = (unsigned)_mm_movemask_epi8(
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vq),
+							  _mm_cmpeq_epi8(v, vr)),
+					     _mm_or_si128(_mm_cmpeq_epi8(v, vz), v)));
+			unsigned dm = (unsigned)_mm_movemask_epi8(
+				_mm_cmpeq_epi8(v, vd));
+
+			if (bad)
+				return r->nfields = 0, 0;
+			_mm_storeu_si128((__m128i *)(t + i), v);
+			while (dm) {
+				size_t at = i + (size_t)__builtin_ctz(dm);
+
+				dm &= dm - 1;
+				if (r->nfields == r->fields_alloc &&
+				    ensure_fields(r, r->nfields + 1))
+					return r->nfields = 0, 0;
+				k = r->nfields++;
+				r->off[k] = start;
+				r->flen[k] = at - start;
+				if (at - start > r->opt.max_field)
+					return r->nfields = 0, 0;
+				t[at] = '\0';
+				start = at + 1;
+			}
+		}
+	}
+#endif
+	for (; i < m; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == delim) {
+			if (r->nfields == r->fields_alloc &&
+			    ensure_fields(r, r->nfields + 1))
+				return 0;
+			k = r->nfields++;
+			r->off[k] = start;
+			r->flen[k] = i - start;
+			if (i - start > r->opt.max_field)
+				return r->nfields = 0, 0;
+			t[i] = '\0';
+			start = i + 1;
+			continue;
+		}
+		if (c >= 0x80 || c == 0 || c == '"' || c == '\r')
+			return r->nfields = 0, 0;
+		t[i] = (char)c;
+	}
+	if (r->nfields == r->fields_alloc && ensure_fields(r, r->nfields + 1))
+		return 0;
+	k = r->nfields++;
+	r->off[k] = start;
+	r->flen[k] = m - start;
+	if (m - start > r->opt.max_field)
+		return r->nfields = 0, 0;
+	t[m] = '\0';
+	r->text_len = m + 1;
+	r->rec_line = r->line;
+	r->cur_raw = s;
+	r->cur_raw_len = n;
+	on_record(0, r);
+	r->line++;
+	return 1;
+}
+
 /* Feed one complete physical line (with its '\n', or the last line). */
 static int feed_line(struct mnr_csv_reader *r, const char *s, size_t n)
 {
 	int is_nul;
-	size_t bad = check_bytes((const unsigned char *)s, n, &is_nul);
+	size_t bad;
+
+	if (plain_line(r, s, n))
+		return r->status;
+	bad = check_bytes((const unsigned char *)s, n, &is_nul);
 
 	if (!r->pending)
 		r->rec_line = r->line;

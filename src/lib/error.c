@@ -34,6 +34,7 @@ void mnr_error_clear(struct mnr_error *err)
 		memset(err, 0, sizeof(*err));
 }
 
+__attribute__((format(printf, 5, 0)))
 static void vset(struct mnr_error *err, const char *ofile, int oline,
 		 int code, const char *fmt, va_list ap)
 {
