@@ -1140,39 +1140,62 @@ static int analyse_country(struct mnr__rep *r, struct mnr__rep_metric *m,
 	return MNR_OK;
 }
 
+static void dense_of(const struct mnr__rep *r, const struct mnr__rep_metric *m,
+		     const long *adopt, struct mnr__rep_dense *z)
+{
+	z->N = r->ncountries;
+	z->T = r->nmonths;
+	z->pmin = r->m0;
+	z->y = m->y;
+	z->adopt = adopt;
+}
+
+/*
+ * The staggered-adoption analysis of one metric.  Counts are analysed as
+ * levels, exactly as released: the release's noise is additive with mean
+ * zero, so means of released counts -- and the Callaway-Sant'Anna ATT, a
+ * difference of such means -- are unbiased, and the influence-function
+ * standard errors include the noise as part of each country's outcome
+ * variance (tests/unit/test_report.c checks both by simulation).  A log of
+ * the counts would need negative released counts set to 0 and would bias
+ * small counts by an amount that differs between countries.  The relative
+ * change is ATT over the adopters' counterfactual mean level on the same
+ * cells (report_did.c).  A derived share is not analysed cell by cell (a
+ * ratio of two small noisy counts is biased); its change comes from the
+ * effects on its two counts.
+ */
 static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
 		       struct mnr_error *err)
 {
-	size_t C = r->ncountries, T = r->nmonths, n = C * T, i;
-	size_t *unit = mnr__calloc(n, sizeof(size_t));
-	double *ly = NULL;
-	long *period = mnr__calloc(n, sizeof(long));
+	size_t C = r->ncountries, i;
 	long *adopt = mnr__calloc(C, sizeof(long));
-	struct mnr_did_panel p;
+	struct mnr__rep_dense z, zk;
 	struct mnr_did_options opt;
 	struct mnr_error e2;
 	int st = MNR_OK;
 
-	if (!unit || !period || !adopt) {
-		st = mnr_error_set(err, MNR_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		unit[i] = i / T;
-		period[i] = r->m0 + (long)(i % T);
-	}
+	memset(&m->rel, 0, sizeof(m->rel));
+	m->rel.est = NAN;
+	if (!adopt)
+		return mnr_error_set(err, MNR_ENOMEM, "out of memory");
 	for (i = 0; i < C; i++)
 		adopt[i] = r->adopt[i] < 0 ? MNR_DID_NEVER : r->adopt[i];
-	memset(&p, 0, sizeof(p));
-	p.n_obs = n;
-	p.unit = unit;
-	p.period = period;
-	p.y = m->y;
-	p.n_units = C;
-	p.adoption = adopt;
+	if (m->derived) {
+		const struct mnr__rep_metric *a = &r->m[m->num];
+		const struct mnr__rep_metric *b = &r->m[m->den];
+
+		dense_of(r, a, adopt, &z);
+		dense_of(r, b, adopt, &zk);
+		mnr__rep_share_change(&z, a->did, &zk, b->did, 0.95, &m->rel);
+		snprintf(m->did_err, sizeof(m->did_err), "%s",
+			 "the share is not analysed month by month (a share of "
+			 "two small noisy counts is biased); its change is "
+			 "estimated from the staggered-adoption effects on its "
+			 "two counts (above)");
+		goto out;
+	}
 	mnr_did_options_init(&opt);
 	opt.methods = MNR_DID_CS;
-	opt.control = MNR_DID_CONTROL_NOTYET;
 	/* A country report adds the 2x2 comparison of the country's cohort
 	 * with the countries that never adopted (a cohort of one has no
 	 * Callaway-Sant'Anna standard error; the 2x2 has one, CR1 by
@@ -1184,26 +1207,9 @@ static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
 	opt.seed = r->o->has_seed ? (unsigned long)r->o->seed : 1;
 	opt.boot = r->o->did_boot;
 	opt.wild = MNR_DID_WILD_OFF;
-	/* Counts: countries differ a hundredfold in size and effects are
-	 * multiplicative (issue 5, item 5), so the outcome is log(count + 1)
-	 * and exp(ATT) is read as the ratio of monthly counts; the + 1 keeps
-	 * the released zeros (the did log option refuses them). */
-	if (m->is_count) {
-		ly = mnr__calloc(n, sizeof(double));
-		if (!ly) {
-			st = mnr_error_set(err, MNR_ENOMEM, "out of memory");
-			goto out;
-		}
-		/* log needs a non-negative count: a negative released
-		 * count is taken as 0 here (post-processing; it biases the
-		 * log of small counts upward, which the report says). */
-		for (i = 0; i < n; i++)
-			ly[i] = isfinite(m->y[i])
-				? log1p(m->y[i] > 0 ? m->y[i] : 0) : NAN;
-		p.y = ly;
-	}
+	dense_of(r, m, adopt, &z);
 	mnr_error_clear(&e2);
-	st = mnr_did_run(&p, &opt, &m->did, &e2);
+	st = mnr__rep_did_levels(&z, &opt, &m->did, &e2);
 	if (st == MNR_ENOMEM) {
 		st = mnr_error_set(err, MNR_ENOMEM, "out of memory");
 		goto out;
@@ -1213,10 +1219,9 @@ static int analyse_did(struct mnr__rep *r, struct mnr__rep_metric *m,
 		m->did = NULL;
 	}
 	st = MNR_OK;
+	if (m->did && m->is_count)
+		mnr__rep_relative(&z, m->did, m->did->level, &m->rel);
 out:
-	mnr__free(ly);
-	mnr__free(unit);
-	mnr__free(period);
 	mnr__free(adopt);
 	return st;
 }
@@ -1226,11 +1231,72 @@ static void head_from_did_est(struct mnr__rep_head *h,
 			      const struct mnr_did_result *d,
 			      const struct mnr_did_est *o);
 
+static void head_reason(struct mnr__rep_head *h, const char *reason)
+{
+	if (!h->v.valid && reason) {
+		size_t len = strlen(h->sentence);
+
+		snprintf(h->sentence + len, sizeof(h->sentence) - len,
+			 " Reason: %s.", reason);
+	}
+}
+
+/*
+ * The all-country headline.  A count: the relative change of the monthly
+ * count in adopting countries, ATT on levels over their counterfactual
+ * mean level (report_did.c), as a ratio with its jackknife interval.  A
+ * derived share: the change in the share from its two counts, in
+ * percentage points.  Any other metric: the CS ATT on its own scale.
+ */
 static void head_from_did(struct mnr__rep_head *h,
 			  const struct mnr__rep_metric *m,
 			  const struct mnr_did_result *d)
 {
-	head_from_did_est(h, m, d, &d->cs.overall);
+	const struct mnr__rep_rel *q = &m->rel;
+
+	if (!m->is_count && !m->derived) {
+		head_from_did_est(h, m, d, &d->cs.overall);
+		return;
+	}
+	memset(h, 0, sizeof(*h));
+	h->e.label = h->label;
+	h->e.better = m->better;
+	h->e.level = 0.95;
+	h->p_value = q->p;
+	h->has = isfinite(q->est);
+	if (m->derived) {
+		h->e.scale = MNR_REPORT_DIFF;
+		h->e.estimate = q->est * 100.0;
+		h->e.ci_low = q->has ? q->lo * 100.0 : NAN;
+		h->e.ci_high = q->has ? q->hi * 100.0 : NAN;
+		snprintf(h->unit, sizeof(h->unit), "percentage points");
+		h->e.unit = h->unit;
+		h->method = "change in the share among adopters' reports after "
+			    "adoption: observed share minus counterfactual "
+			    "share, each a ratio of mean monthly counts, the "
+			    "counterfactual counts from Callaway-Sant'Anna "
+			    "effects on the counts as released (levels, "
+			    "not-yet-adopted countries as controls); "
+			    "delete-one-country jackknife interval (t)";
+		snprintf(h->label, sizeof(h->label), "%s in adopting countries",
+			 m->name);
+	} else {
+		h->e.scale = MNR_REPORT_RATIO;
+		h->e.estimate = 1.0 + q->est;
+		h->e.ci_low = q->has ? 1.0 + q->lo : NAN;
+		h->e.ci_high = q->has ? 1.0 + q->hi : NAN;
+		h->method = "Callaway-Sant'Anna average effect on adopters on "
+			    "the counts as released (levels, no log, negative "
+			    "released counts kept; not-yet-adopted countries "
+			    "as controls), divided by the adopters' "
+			    "counterfactual mean count over the same months; "
+			    "delete-one-country jackknife interval (t, on the "
+			    "log of observed over counterfactual)";
+		snprintf(h->label, sizeof(h->label), "the monthly count of %s "
+			 "in adopting countries", m->name);
+	}
+	head_finish(h);
+	head_reason(h, q->reason);
 }
 
 /* The country report's comparison: the cohort of the country's adoption
@@ -1297,13 +1363,15 @@ static void head_from_did_est(struct mnr__rep_head *h,
 	h->method = "Callaway-Sant'Anna average effect on adopters "
 		    "(not-yet-adopted countries as controls)";
 	if (m->is_count) {
-		/* log(count + 1) outcome: exp gives the ratio. */
-		h->e.scale = MNR_REPORT_RATIO;
-		h->e.estimate = d->cs.computed ? exp(o->est) : NAN;
-		h->e.ci_low = exp(o->lo);
-		h->e.ci_high = exp(o->hi);
-		h->method = "Callaway-Sant'Anna average effect on adopters, "
-			    "log(count + 1), as a ratio (not-yet-adopted "
+		/* Levels: the effect in counts per month. */
+		h->e.scale = MNR_REPORT_DIFF;
+		h->e.estimate = d->cs.computed ? o->est : NAN;
+		h->e.ci_low = o->lo;
+		h->e.ci_high = o->hi;
+		snprintf(h->unit, sizeof(h->unit), "%s", "reports per month");
+		h->e.unit = h->unit;
+		h->method = "Callaway-Sant'Anna average effect on adopters on "
+			    "the counts as released (levels; not-yet-adopted "
 			    "countries as controls)";
 		snprintf(h->label, sizeof(h->label), "the monthly count of %s "
 			 "in adopting countries", m->name);
@@ -1887,7 +1955,7 @@ static int chart_all(struct mnr__rep *r, struct mnr__rep_metric *m,
 				 "since adoption (Callaway-Sant'Anna)",
 				 m->name);
 			snprintf(yl2, sizeof(yl2), "effect on %s%s", m->name,
-				 m->is_count ? " (log of count + 1)" : "");
+				 m->is_count ? " (count per month)" : "");
 			chart_meta(r, &meta, title, sub, yl2, m->chart[1]);
 			meta.xlabel = "months since adoption (0 = first "
 				      "month with the MNR)";
@@ -2292,7 +2360,7 @@ int mnr_report_run(const struct mnr_report_options *o,
 			m->head = m->c[r.focus].head;
 			m->head.e.label = m->head.label;
 			m->head.e.unit = m->head.unit;
-		} else if (m->did) {
+		} else if (m->did || (m->derived && r.ncountries > 1)) {
 			head_from_did(&m->head, m, m->did);
 		} else {
 			memset(&m->head, 0, sizeof(m->head));

@@ -4,6 +4,7 @@
 mnr_add_module(report
   SOURCES
     src/lib/report.c
+    src/lib/report_did.c
     src/lib/report_text.c
     src/lib/report_write.c
   DEPENDS mnr_aggregate mnr_its mnr_survival mnr_did mnr_dp mnr_plot mnr_base

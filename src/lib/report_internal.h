@@ -22,6 +22,63 @@
 #define MNR__REP_NDOMAINS 6
 extern const char *const mnr__rep_domains[MNR__REP_NDOMAINS];
 
+/*
+ * The staggered-adoption effect on levels (report_did.c).  Additive
+ * zero-mean noise leaves means of levels unbiased, so the Callaway-Sant'Anna
+ * estimator runs on the released counts as released (negative values kept,
+ * no log); the relative effect is ATT over the adopters' counterfactual mean
+ * level on the same post-adoption cells, with a delete-one-country
+ * jackknife interval.
+ */
+struct mnr__rep_dense {
+	size_t N, T;               /* units, periods */
+	long pmin;                 /* period of column 0 */
+	const double *y;           /* N * T, unit-major, NaN = missing */
+	const long *adopt;         /* per unit; MNR_DID_NEVER = never */
+};
+
+struct mnr__rep_rel {
+	int has;                   /* est, lo, hi finite */
+	int kind;                  /* 0 relative change of a level, 1 change
+				      in a share of two counts */
+	int log_scale;             /* interval from log(observed/cf) */
+	double att;                /* CS overall effect on levels */
+	double observed;           /* adopters' mean observed level over the
+				      post cells, weighted as the ATT */
+	double counterfactual;     /* observed - att */
+	double est, lo, hi;        /* relative change (0 = none) or change in
+				      share (0-1) */
+	double se, df, p;          /* jackknife se (on the log scale when
+				      log_scale), t df = countries - 1 */
+	size_t n_jack;             /* countries left out in turn */
+	const char *reason;        /* static: why there is no estimate */
+};
+
+/*
+ * Run Callaway-Sant'Anna (not-yet-adopted controls, leave-one-out on) on
+ * the levels of z.  opt_in supplies seed, boot and the 2x2 cohort; methods
+ * CS (| 2X2 when opt_in has it).  Caller frees *out.
+ */
+int mnr__rep_did_levels(const struct mnr__rep_dense *z,
+			const struct mnr_did_options *opt_in,
+			struct mnr_did_result **out, struct mnr_error *err);
+
+/* Relative effect att / (observed - att) with its jackknife interval. */
+void mnr__rep_relative(const struct mnr__rep_dense *z,
+		       const struct mnr_did_result *d, double level,
+		       struct mnr__rep_rel *out);
+
+/*
+ * Change in the share yes / known among the adopters' post cells:
+ * observed share minus counterfactual share, each a ratio of mean levels
+ * (yes and known run separately, same units), jackknife interval.
+ */
+void mnr__rep_share_change(const struct mnr__rep_dense *zy,
+			   const struct mnr_did_result *dy,
+			   const struct mnr__rep_dense *zk,
+			   const struct mnr_did_result *dk, double level,
+			   struct mnr__rep_rel *out);
+
 /* The headline estimate of a metric or of one country's series. */
 struct mnr__rep_head {
 	int has;
@@ -63,6 +120,8 @@ struct mnr__rep_metric {
 	struct mnr__rep_country *c;/* ncountries */
 	struct mnr_did_result *did;/* all-country report */
 	char did_err[256];
+	struct mnr__rep_rel rel;   /* relative effect (counts) or change in
+				      share (derived) from did on levels */
 	struct mnr__rep_head head;
 	int has_cohort;            /* country report: the country's cohort
 				      effect against countries not yet

@@ -202,8 +202,8 @@ static json_t *jstr(const char *s)
 }
 
 
-/* Share of a metric's released monthly counts that were negative and set
- * to 0: clamping biases small counts upward. */
+/* Share of a metric's released monthly counts that are negative (kept as
+ * released: clamping would bias small counts upward). */
 static double clamped_share(const struct mnr__rep *r,
 			    const struct mnr__rep_metric *m)
 {
@@ -223,12 +223,12 @@ static void clamp_note(const struct mnr__rep *r,
 	if (r->private_release && f > CLAMP_WARN)
 		snprintf(buf, size, "Caution: %.0f%% of this metric's released "
 			 "monthly counts are negative (noise around small true "
-			 "counts). The time-series and before/after estimates "
-			 "take them as released, with the noise in their "
-			 "intervals; the staggered-adoption estimate uses "
-			 "log(count + 1) with them set to 0, which biases it "
-			 "upward. At this privacy budget these counts are small "
-			 "for reliable estimates.", 100 * f);
+			 "counts). Every estimate takes them as released, with "
+			 "the noise in its interval: the noise has mean zero, "
+			 "so means of released counts are unbiased, whereas "
+			 "setting them to 0 or taking logs would bias small "
+			 "counts. At this privacy budget these counts are small "
+			 "for precise estimates.", 100 * f);
 }
 
 /* ---- results.json ------------------------------------------------------- */
@@ -405,6 +405,34 @@ static json_t *did_json(const struct mnr_did_result *d)
 	return o;
 }
 
+/* The staggered-adoption effect on levels behind a count's or a derived
+ * share's headline (report_did.c). */
+static json_t *rel_json(const struct mnr__rep_rel *q)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "quantity", json_string(q->kind ?
+		"change_in_share" : "relative_change"));
+	json_object_set_new(o, "outcome_scale", json_string(
+		"levels as released (no log, negative counts kept)"));
+	json_object_set_new(o, "interval_method", json_string(q->log_scale ?
+		"delete-one-country jackknife, t, on log(observed / "
+		"counterfactual)" : "delete-one-country jackknife, t"));
+	json_object_set_new(o, "att", jnum(q->att));
+	json_object_set_new(o, "observed", jnum(q->observed));
+	json_object_set_new(o, "counterfactual", jnum(q->counterfactual));
+	json_object_set_new(o, "estimate", jnum(q->est));
+	json_object_set_new(o, "ci_low", jnum(q->has ? q->lo : NAN));
+	json_object_set_new(o, "ci_high", jnum(q->has ? q->hi : NAN));
+	json_object_set_new(o, "se", jnum(q->se));
+	json_object_set_new(o, "df", jnum(q->df));
+	json_object_set_new(o, "p", jnum(q->p));
+	json_object_set_new(o, "countries_left_out", json_integer(
+		(json_int_t)q->n_jack));
+	json_object_set_new(o, "reason", jstr(q->reason));
+	return o;
+}
+
 static json_t *privacy_json(const struct mnr__rep *r)
 {
 	const struct mnr_report_options *o = r->o;
@@ -574,6 +602,9 @@ static int write_results(struct mnr__rep *r, struct mnr_error *err)
 				: json_null());
 		if (r->focus < 0 && !m->did)
 			json_object_set_new(o, "did_error", json_string(m->did_err));
+		if (r->focus < 0 && r->ncountries > 1 &&
+		    (m->is_count || m->derived))
+			json_object_set_new(o, "did_levels", rel_json(&m->rel));
 	}
 	json_object_set_new(root, "metrics", ms);
 	if (r->focus >= 0) {
@@ -864,12 +895,19 @@ static void privacy_text(struct mnr__rep *r, struct mnr__rep_buf *b, int html)
 		"the true count lies within +/-%llu of the released one with "
 		"probability %.3f. A released count can be negative (%zu of %zu "
 		"cells): it is kept as released, since setting it to 0 would "
-		"bias small counts upward; the time-series and before/after "
-		"methods include the known noise variance in their intervals, "
-		"and only the staggered-adoption analysis (on log(count + 1)) "
-		"and the shares set negative counts to 0. Shares of reports "
+		"bias small counts upward. Every analysis takes released counts "
+		"as they are: the time-series and before/after methods include "
+		"the known noise variance in their intervals, and the "
+		"staggered-adoption analysis runs on the counts as levels (not "
+		"logs), where the zero-mean noise leaves its averages unbiased "
+		"and enters its standard errors as part of each country's "
+		"outcome variance; its relative change is the effect divided "
+		"by the adopters' counterfactual mean count, with a "
+		"delete-one-country jackknife interval. Shares of reports "
 		"(support offered, child treated as suspect) are computed from "
-		"the released counts. Medians and removal curves describe "
+		"the released counts: per month for a country's own series "
+		"(negative counts set to 0 there), and for the "
+		"staggered-adoption change as a ratio of mean counts. Medians and removal curves describe "
 		"single reports and are withheld from a private report. The "
 		"country list and the period are treated as public.",
 		r->noise_var, (unsigned long long)r->halfwidth, r->coverage,
@@ -936,7 +974,12 @@ static void intro_text(struct mnr__rep *r, struct mnr__rep_buf *b)
 			"metric's headline is the Callaway-Sant'Anna average "
 			"effect of adoption, which compares adopters with "
 			"countries that had not adopted yet (two-way fixed "
-			"effects is biased when adoption is staggered); each "
+			"effects is biased when adoption is staggered), "
+			"estimated on the monthly values as levels (counts "
+			"are not logged, so the zero-mean privacy noise "
+			"leaves the estimate unbiased) and shown for counts "
+			"as a percentage of the adopters' counterfactual "
+			"level; each "
 			"adopter's own interrupted time series is listed "
 			"below it.", r->ncountries, a, z, nad, rows);
 	}
@@ -1076,8 +1119,10 @@ static void build_md(struct mnr__rep *r, struct mnr__rep_buf *b)
 			if (r->focus >= 0 && m->has_cohort)
 				mnr__rep_printf(b, "%s\n\n", m->cohort.sentence);
 			if (r->focus < 0 && !m->did)
-				mnr__rep_printf(b, "Staggered-adoption analysis "
-						"not available: %s\n\n", m->did_err);
+				mnr__rep_printf(b, "Staggered-adoption analysis"
+						"%s: %s\n\n", m->derived ?
+						" of the share" :
+						" not available", m->did_err);
 			md_country_table(r, m, b);
 			md_checklist(m->check, b);
 		}
@@ -1455,7 +1500,10 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 				mnr__rep_puts(b, "</p>\n");
 			}
 			if (r->focus < 0 && !m->did) {
-				mnr__rep_puts(b, "<p class=\"note\">Staggered-"
+				mnr__rep_puts(b, m->derived ?
+					"<p class=\"note\">Staggered-adoption "
+					"analysis of the share: " :
+					"<p class=\"note\">Staggered-"
 					"adoption analysis not available: ");
 				mnr__rep_html(b, m->did_err);
 				mnr__rep_puts(b, "</p>\n");
