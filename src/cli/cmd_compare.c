@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "cli_format.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "mnrstat/compare.h"
@@ -69,17 +70,6 @@ struct out {
 	const char *note;        /* CLI warning or NULL */
 };
 
-static const char *num(char *buf, size_t n, double x)
-{
-	if (isnan(x))
-		snprintf(buf, n, "NA");
-	else if (isinf(x))
-		snprintf(buf, n, x > 0 ? "Inf" : "-Inf");
-	else
-		snprintf(buf, n, "%.4g", x);
-	return buf;
-}
-
 static const char *pval(char *buf, size_t n, double p)
 {
 	if (!isfinite(p))
@@ -89,17 +79,6 @@ static const char *pval(char *buf, size_t n, double p)
 	else
 		snprintf(buf, n, "= %.3f", p);
 	return buf;
-}
-
-static void csv_num(FILE *fp, double x)
-{
-	if (isfinite(x))
-		fprintf(fp, "%.17g", x);
-}
-
-static json_t *jnum(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
 }
 
 /* One estimate in the shared coefficient form of the brief. */
@@ -177,11 +156,11 @@ static size_t desc_rows(const struct out *o, char lab[][40],
 		snprintf(cell[n++][k], 32, "%zu",
 			 k ? r->n_missing_post : r->n_missing_pre);
 		snprintf(lab[n], 40, "mean");
-		num(cell[n++][k], 32, d[k]->mean);
+		cli_fmt_num(cell[n++][k], 32, d[k]->mean);
 		snprintf(lab[n], 40, "median");
-		num(cell[n++][k], 32, d[k]->median);
+		cli_fmt_num(cell[n++][k], 32, d[k]->median);
 		snprintf(lab[n], 40, "sd");
-		num(cell[n++][k], 32, d[k]->sd);
+		cli_fmt_num(cell[n++][k], 32, d[k]->sd);
 		if (r->has_rate) {
 			snprintf(lab[n], 40, "events");
 			snprintf(cell[n++][k], 32, "%.0f",
@@ -189,13 +168,13 @@ static size_t desc_rows(const struct out *o, char lab[][40],
 			snprintf(lab[n], 40, r->per_population
 					 ? "rate per 100 000 per month"
 					 : "rate per month");
-			num(cell[n++][k], 32, (k ? r->rate.rate_post
+			cli_fmt_num(cell[n++][k], 32, (k ? r->rate.rate_post
 						 : r->rate.rate_pre) *
 						(r->per_population ? 1e5 : 1.0));
 		}
 		if (r->has_prop) {
 			snprintf(lab[n], 40, "pooled proportion");
-			num(cell[n++][k], 32,
+			cli_fmt_num(cell[n++][k], 32,
 			    k ? r->prop.p_post : r->prop.p_pre);
 			snprintf(lab[n], 40, "denominator");
 			snprintf(cell[n++][k], 32, "%.0f",
@@ -213,30 +192,30 @@ static void estimates_text(const struct out *o, const char *pre)
 	if (r->has_welch)
 		fprintf(o->fp, "%sDifference of means (after - before): %s "
 			"[%s, %s], Welch t %s on %s df, p %s\n", pre,
-			num(a, 32, r->welch.diff), num(b, 32, r->welch.ci_low),
-			num(c, 32, r->welch.ci_high), num(d, 32, r->welch.t),
-			num(e, 32, r->welch.df), pval(f, 32, r->welch.p_value));
+			cli_fmt_num(a, 32, r->welch.diff), cli_fmt_num(b, 32, r->welch.ci_low),
+			cli_fmt_num(c, 32, r->welch.ci_high), cli_fmt_num(d, 32, r->welch.t),
+			cli_fmt_num(e, 32, r->welch.df), pval(f, 32, r->welch.p_value));
 	if (r->has_rate) {
 		fprintf(o->fp, "%sRate ratio (after / before): %s\n", pre,
-			num(a, 32, r->rate.ratio));
+			cli_fmt_num(a, 32, r->rate.ratio));
 		fprintf(o->fp, "%s  exact [%s, %s], p %s\n", pre,
-			num(a, 32, r->rate.exact_low),
-			num(b, 32, r->rate.exact_high),
+			cli_fmt_num(a, 32, r->rate.exact_low),
+			cli_fmt_num(b, 32, r->rate.exact_high),
 			pval(c, 32, r->rate.exact_p));
 		fprintf(o->fp, "%s  Wald  [%s, %s], p %s\n", pre,
-			num(a, 32, r->rate.wald_low),
-			num(b, 32, r->rate.wald_high),
+			cli_fmt_num(a, 32, r->rate.wald_low),
+			cli_fmt_num(b, 32, r->rate.wald_high),
 			pval(c, 32, r->rate.wald_p));
 		fprintf(o->fp, "%s  quasi-Poisson [%s, %s], p %s (dispersion "
-			"%s)\n", pre, num(a, 32, r->quasi_low),
-			num(b, 32, r->quasi_high), pval(c, 32, r->quasi_p),
-			num(d, 32, r->dispersion));
+			"%s)\n", pre, cli_fmt_num(a, 32, r->quasi_low),
+			cli_fmt_num(b, 32, r->quasi_high), pval(c, 32, r->quasi_p),
+			cli_fmt_num(d, 32, r->dispersion));
 	}
 	if (r->has_prop)
 		fprintf(o->fp, "%sDifference of proportions (after - before): "
 			"%s [%s, %s] (Newcombe)\n", pre,
-			num(a, 32, r->prop.diff), num(b, 32, r->prop.ci_low),
-			num(c, 32, r->prop.ci_high));
+			cli_fmt_num(a, 32, r->prop.diff), cli_fmt_num(b, 32, r->prop.ci_low),
+			cli_fmt_num(c, 32, r->prop.ci_high));
 }
 
 static void print_text(const struct out *o)
@@ -290,21 +269,21 @@ static void csv_line(const struct out *o, const struct coef *c)
 {
 	fprintf(o->fp, "%s,%s,%s,%s,", o->country, o->metric, o->intervention,
 		c->term);
-	csv_num(o->fp, c->estimate);
+	cli_csv_num(o->fp, c->estimate);
 	fputc(',', o->fp);
-	csv_num(o->fp, c->std_error);
+	cli_csv_num(o->fp, c->std_error);
 	fputc(',', o->fp);
-	csv_num(o->fp, c->ci_low);
+	cli_csv_num(o->fp, c->ci_low);
 	fputc(',', o->fp);
-	csv_num(o->fp, c->ci_high);
+	cli_csv_num(o->fp, c->ci_high);
 	fputc(',', o->fp);
-	csv_num(o->fp, c->p_value);
+	cli_csv_num(o->fp, c->p_value);
 	fputc(',', o->fp);
-	csv_num(o->fp, c->exp_estimate);
+	cli_csv_num(o->fp, c->exp_estimate);
 	fputc(',', o->fp);
-	csv_num(o->fp, c->exp_ci_low);
+	cli_csv_num(o->fp, c->exp_ci_low);
 	fputc(',', o->fp);
-	csv_num(o->fp, c->exp_ci_high);
+	cli_csv_num(o->fp, c->exp_ci_high);
 	fputc('\n', o->fp);
 }
 
@@ -383,11 +362,11 @@ static json_t *desc_json(const struct mnr_compare_desc *d, size_t missing,
 	json_object_set_new(j, "months", json_string(span));
 	json_object_set_new(j, "n", json_integer((json_int_t)d->n));
 	json_object_set_new(j, "n_missing", json_integer((json_int_t)missing));
-	json_object_set_new(j, "mean", jnum(d->mean));
-	json_object_set_new(j, "median", jnum(d->median));
-	json_object_set_new(j, "sd", jnum(d->sd));
-	json_object_set_new(j, "min", jnum(d->min));
-	json_object_set_new(j, "max", jnum(d->max));
+	json_object_set_new(j, "mean", cli_jnum(d->mean));
+	json_object_set_new(j, "median", cli_jnum(d->median));
+	json_object_set_new(j, "sd", cli_jnum(d->sd));
+	json_object_set_new(j, "min", cli_jnum(d->min));
+	json_object_set_new(j, "max", cli_jnum(d->max));
 	return j;
 }
 
@@ -409,7 +388,7 @@ static int print_json(const struct out *o)
 			    json_string(o->intervention));
 	json_object_set_new(root, "kind",
 			    json_string(mnr_compare_kind_name(r->kind)));
-	json_object_set_new(root, "level", jnum(o->level));
+	json_object_set_new(root, "level", cli_jnum(o->level));
 	json_object_set_new(root, "n_pre", json_integer((json_int_t)r->n_pre));
 	json_object_set_new(root, "n_post",
 			    json_integer((json_int_t)r->n_post));
@@ -424,21 +403,21 @@ static int print_json(const struct out *o)
 		json_t *j = json_object();
 
 		json_object_set_new(j, "term", json_string(c[i].term));
-		json_object_set_new(j, "estimate", jnum(c[i].estimate));
-		json_object_set_new(j, "std_error", jnum(c[i].std_error));
-		json_object_set_new(j, "ci_low", jnum(c[i].ci_low));
-		json_object_set_new(j, "ci_high", jnum(c[i].ci_high));
-		json_object_set_new(j, "p_value", jnum(c[i].p_value));
+		json_object_set_new(j, "estimate", cli_jnum(c[i].estimate));
+		json_object_set_new(j, "std_error", cli_jnum(c[i].std_error));
+		json_object_set_new(j, "ci_low", cli_jnum(c[i].ci_low));
+		json_object_set_new(j, "ci_high", cli_jnum(c[i].ci_high));
+		json_object_set_new(j, "p_value", cli_jnum(c[i].p_value));
 		if (c[i].has_exp) {
 			json_object_set_new(j, "exp_estimate",
-					    jnum(c[i].exp_estimate));
+					    cli_jnum(c[i].exp_estimate));
 			json_object_set_new(j, "exp_ci_low",
-					    jnum(c[i].exp_ci_low));
+					    cli_jnum(c[i].exp_ci_low));
 			json_object_set_new(j, "exp_ci_high",
-					    jnum(c[i].exp_ci_high));
+					    cli_jnum(c[i].exp_ci_high));
 		}
 		if (isfinite(c[i].df))
-			json_object_set_new(j, "df", jnum(c[i].df));
+			json_object_set_new(j, "df", cli_jnum(c[i].df));
 		json_array_append_new(coefs, j);
 	}
 	json_object_set_new(root, "coefficients", coefs);
@@ -447,19 +426,19 @@ static int print_json(const struct out *o)
 
 		json_object_set_new(rt, "per", json_string(
 			r->per_population ? "person-month" : "month"));
-		json_object_set_new(rt, "events_pre", jnum(r->rate.events_pre));
+		json_object_set_new(rt, "events_pre", cli_jnum(r->rate.events_pre));
 		json_object_set_new(rt, "events_post",
-				    jnum(r->rate.events_post));
+				    cli_jnum(r->rate.events_post));
 		json_object_set_new(rt, "exposure_pre",
-				    jnum(r->rate.exposure_pre));
+				    cli_jnum(r->rate.exposure_pre));
 		json_object_set_new(rt, "exposure_post",
-				    jnum(r->rate.exposure_post));
-		json_object_set_new(rt, "rate_pre", jnum(r->rate.rate_pre));
-		json_object_set_new(rt, "rate_post", jnum(r->rate.rate_post));
+				    cli_jnum(r->rate.exposure_post));
+		json_object_set_new(rt, "rate_pre", cli_jnum(r->rate.rate_pre));
+		json_object_set_new(rt, "rate_post", cli_jnum(r->rate.rate_post));
 		json_object_set_new(rt, "noise_variance_pre",
-				    jnum(r->noise_var_pre));
+				    cli_jnum(r->noise_var_pre));
 		json_object_set_new(rt, "noise_variance_post",
-				    jnum(r->noise_var_post));
+				    cli_jnum(r->noise_var_post));
 		json_object_set_new(root, "rates", rt);
 	}
 	if (r->has_prop) {
@@ -467,16 +446,16 @@ static int print_json(const struct out *o)
 
 		json_object_set_new(pp, "denominator_metric",
 				    json_string(o->denom));
-		json_object_set_new(pp, "x_pre", jnum(r->prop.x_pre));
-		json_object_set_new(pp, "n_pre", jnum(r->prop.n_pre));
-		json_object_set_new(pp, "x_post", jnum(r->prop.x_post));
-		json_object_set_new(pp, "n_post", jnum(r->prop.n_post));
-		json_object_set_new(pp, "p_pre", jnum(r->prop.p_pre));
-		json_object_set_new(pp, "p_post", jnum(r->prop.p_post));
+		json_object_set_new(pp, "x_pre", cli_jnum(r->prop.x_pre));
+		json_object_set_new(pp, "n_pre", cli_jnum(r->prop.n_pre));
+		json_object_set_new(pp, "x_post", cli_jnum(r->prop.x_post));
+		json_object_set_new(pp, "n_post", cli_jnum(r->prop.n_post));
+		json_object_set_new(pp, "p_pre", cli_jnum(r->prop.p_pre));
+		json_object_set_new(pp, "p_post", cli_jnum(r->prop.p_post));
 		json_object_set_new(root, "proportions", pp);
 	}
 	json_object_set_new(root, "dispersion", r->has_rate
-			    ? jnum(r->dispersion) : json_null());
+			    ? cli_jnum(r->dispersion) : json_null());
 	json_object_set_new(root, "diagnostics", json_object());
 	if (o->note)
 		json_array_append_new(warn, json_string(o->note));

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "cli_format.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "mnrstat/did.h"
@@ -109,17 +110,6 @@ static const char *num(char *buf, size_t n, double x)
 		snprintf(buf, n, "NA");
 	else
 		snprintf(buf, n, "%.4g", x);
-	return buf;
-}
-
-static const char *pval(char *buf, size_t n, double p)
-{
-	if (!isfinite(p))
-		snprintf(buf, n, "NA");
-	else if (p < 0.001)
-		snprintf(buf, n, "<0.001");
-	else
-		snprintf(buf, n, "%.3f", p);
 	return buf;
 }
 
@@ -254,9 +244,9 @@ static void effect_line(const struct out *o, const char *label,
 		LEAD(o), label, num(a, sizeof(a), disp(o, e->est)), o->log ? " (ratio)" : "",
 		num(b, sizeof(b), e->se), o->log ? " (log)" : "", pct,
 		num(c, sizeof(c), disp(o, e->lo)), num(d, sizeof(d), disp(o, e->hi)),
-		pval(p, sizeof(p), e->p));
+		cli_fmt_pval(p, sizeof(p), e->p));
 	if (isfinite(wild_p))
-		fprintf(o->fp, "  wild bootstrap p %s", pval(wp, sizeof(wp), wild_p));
+		fprintf(o->fp, "  wild bootstrap p %s", cli_fmt_pval(wp, sizeof(wp), wild_p));
 	fputc('\n', o->fp);
 	if (e->reason)
 		fprintf(o->fp, "    note: %s\n", e->reason);
@@ -349,7 +339,7 @@ static void print_cs_text(const struct out *o, const struct mnr_did_cs *c,
 		fprintf(o->fp, "%spre-trend test: Wald %s on %s df, p %s (%zu pre-adoption event times; H0: all zero)\n",
 			LEAD(o), num(a, sizeof(a), c->pre_wald),
 			num(b, sizeof(b), c->pre_df),
-			pval(p, sizeof(p), c->pre_p), c->pre_n);
+			cli_fmt_pval(p, sizeof(p), c->pre_p), c->pre_n);
 	else
 		fprintf(o->fp, "%spre-trend test: not available (%s)\n",
 			LEAD(o), c->pre_reason ? c->pre_reason : "no data");
@@ -454,7 +444,7 @@ static void print_2x2_text(const struct out *o, struct notes *nt)
 		num(row[8], TAB_CELL, d->mean_control_post);
 		num(row[9], TAB_CELL, disp(o, d->att.est));
 		num(row[10], TAB_CELL, d->att.se);
-		pval(row[11], TAB_CELL, d->att.p);
+		cli_fmt_pval(row[11], TAB_CELL, d->att.p);
 		note(nt, "2x2", d->att.reason);
 	}
 	tab_print(o, &t);
@@ -721,13 +711,6 @@ static int print_csv(struct out *o)
 	return 0;
 }
 
-/* ---- JSON --------------------------------------------------------------- */
-
-static json_t *jnum(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
 static json_t *jmonth(long m)
 {
 	char b[48];
@@ -742,17 +725,17 @@ static json_t *jest(const struct out *o, const struct mnr_did_est *e)
 {
 	json_t *j = json_object();
 
-	json_object_set_new(j, "estimate", jnum(e->est));
-	json_object_set_new(j, "se", jnum(e->se));
-	json_object_set_new(j, "ci_lo", jnum(e->lo));
-	json_object_set_new(j, "ci_hi", jnum(e->hi));
-	json_object_set_new(j, "p", jnum(e->p));
+	json_object_set_new(j, "estimate", cli_jnum(e->est));
+	json_object_set_new(j, "se", cli_jnum(e->se));
+	json_object_set_new(j, "ci_lo", cli_jnum(e->lo));
+	json_object_set_new(j, "ci_hi", cli_jnum(e->hi));
+	json_object_set_new(j, "p", cli_jnum(e->p));
 	if (e->df > 0)
 		json_object_set_new(j, "df", json_real(e->df));
 	if (o->log) {
-		json_object_set_new(j, "ratio", jnum(exp(e->est)));
-		json_object_set_new(j, "ratio_lo", jnum(exp(e->lo)));
-		json_object_set_new(j, "ratio_hi", jnum(exp(e->hi)));
+		json_object_set_new(j, "ratio", cli_jnum(exp(e->est)));
+		json_object_set_new(j, "ratio_lo", cli_jnum(exp(e->lo)));
+		json_object_set_new(j, "ratio_hi", cli_jnum(exp(e->hi)));
 	}
 	json_object_set_new(j, "note", e->reason ? json_string(e->reason) :
 				       json_null());
@@ -770,15 +753,15 @@ static json_t *jaggs(const struct out *o, const struct mnr_did_agg *a,
 		json_object_set_new(j, key, month ? jmonth(a[k].key) :
 					    json_integer(a[k].key));
 		json_object_set_new(j, "cells", json_integer((json_int_t)a[k].n_cells));
-		json_object_set_new(j, "boot_se", jnum(a[k].boot_se));
+		json_object_set_new(j, "boot_se", cli_jnum(a[k].boot_se));
 		if (event) {
-			json_object_set_new(j, "band_lo", jnum(a[k].band_lo));
-			json_object_set_new(j, "band_hi", jnum(a[k].band_hi));
+			json_object_set_new(j, "band_lo", cli_jnum(a[k].band_lo));
+			json_object_set_new(j, "band_hi", cli_jnum(a[k].band_hi));
 			if (o->log) {
 				json_object_set_new(j, "band_ratio_lo",
-						    jnum(exp(a[k].band_lo)));
+						    cli_jnum(exp(a[k].band_lo)));
 				json_object_set_new(j, "band_ratio_hi",
-						    jnum(exp(a[k].band_hi)));
+						    cli_jnum(exp(a[k].band_hi)));
 			}
 		}
 		json_array_append_new(arr, j);
@@ -794,19 +777,19 @@ static json_t *jcs(const struct out *o, const struct mnr_did_cs *c, int full)
 	json_object_set_new(j, "cohorts", json_integer((json_int_t)c->n_cohorts));
 	json_object_set_new(j, "never_treated", json_integer((json_int_t)c->n_never));
 	json_object_set_new(j, "overall", jest(o, &c->overall));
-	json_object_set_new(j, "overall_wild_p", jnum(c->overall_wild_p));
+	json_object_set_new(j, "overall_wild_p", cli_jnum(c->overall_wild_p));
 	if (!full)
 		return j;
 	json_object_set_new(j, "event_average", jest(o, &c->event_post));
 	pre = json_object();
-	json_object_set_new(pre, "wald", jnum(c->pre_wald));
-	json_object_set_new(pre, "df", jnum(c->pre_df));
-	json_object_set_new(pre, "p", jnum(c->pre_p));
+	json_object_set_new(pre, "wald", cli_jnum(c->pre_wald));
+	json_object_set_new(pre, "df", cli_jnum(c->pre_df));
+	json_object_set_new(pre, "p", cli_jnum(c->pre_p));
 	json_object_set_new(pre, "event_times", json_integer((json_int_t)c->pre_n));
 	json_object_set_new(pre, "note", c->pre_reason ?
 			    json_string(c->pre_reason) : json_null());
 	json_object_set_new(j, "pretest", pre);
-	json_object_set_new(j, "uniform_critical_value", jnum(c->uniform_crit));
+	json_object_set_new(j, "uniform_critical_value", cli_jnum(c->uniform_crit));
 	json_object_set_new(j, "event_study", jaggs(o, c->event, c->n_event,
 						    "event_time", 0, 1));
 	json_object_set_new(j, "by_cohort", jaggs(o, c->cohort, c->n_cohort,
@@ -835,7 +818,7 @@ static json_t *jtwfe(const struct out *o, const struct mnr_did_twfe *t,
 	json_t *j = json_object(), *arr;
 
 	json_object_set_new(j, "coefficient", jest(o, &t->beta));
-	json_object_set_new(j, "wild_p", jnum(t->wild_p));
+	json_object_set_new(j, "wild_p", cli_jnum(t->wild_p));
 	json_object_set_new(j, "wild_draws", json_integer((json_int_t)t->wild_draws));
 	if (!full)
 		return j;
@@ -858,12 +841,12 @@ static json_t *jtwfe(const struct out *o, const struct mnr_did_twfe *t,
 			mnr_did_bacon_type_name(t->bacon[k].type)));
 		json_object_set_new(b, "treated", jmonth(t->bacon[k].treated));
 		json_object_set_new(b, "control", jmonth(t->bacon[k].control));
-		json_object_set_new(b, "estimate", jnum(t->bacon[k].estimate));
-		json_object_set_new(b, "weight", jnum(t->bacon[k].weight));
+		json_object_set_new(b, "estimate", cli_jnum(t->bacon[k].estimate));
+		json_object_set_new(b, "weight", cli_jnum(t->bacon[k].weight));
 		json_array_append_new(arr, b);
 	}
 	json_object_set_new(j, "bacon", arr);
-	json_object_set_new(j, "bacon_weighted_sum", jnum(t->bacon_sum));
+	json_object_set_new(j, "bacon_weighted_sum", cli_jnum(t->bacon_sum));
 	return j;
 }
 
@@ -907,10 +890,10 @@ static int print_json(const struct out *o)
 			json_object_set_new(x, "before_last", jmonth(d->pre_last));
 			json_object_set_new(x, "after_first", jmonth(d->post_first));
 			json_object_set_new(x, "after_last", jmonth(d->post_last));
-			json_object_set_new(x, "mean_treated_before", jnum(d->mean_treated_pre));
-			json_object_set_new(x, "mean_treated_after", jnum(d->mean_treated_post));
-			json_object_set_new(x, "mean_control_before", jnum(d->mean_control_pre));
-			json_object_set_new(x, "mean_control_after", jnum(d->mean_control_post));
+			json_object_set_new(x, "mean_treated_before", cli_jnum(d->mean_treated_pre));
+			json_object_set_new(x, "mean_treated_after", cli_jnum(d->mean_treated_post));
+			json_object_set_new(x, "mean_control_before", cli_jnum(d->mean_control_pre));
+			json_object_set_new(x, "mean_control_after", cli_jnum(d->mean_control_post));
 			json_array_append_new(arr, x);
 		}
 		json_object_set_new(root, "two_by_two", arr);

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "cli_format.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "mnrstat/fields.h"
@@ -88,28 +89,6 @@ struct out {
 	const struct mnr_its_sensitivity *sens;  /* NULL unless --sensitivity */
 };
 
-static const char *num(char *buf, size_t n, double x)
-{
-	if (isnan(x))
-		snprintf(buf, n, "NA");
-	else if (isinf(x))
-		snprintf(buf, n, x > 0 ? "Inf" : "-Inf");
-	else
-		snprintf(buf, n, "%.4g", x);
-	return buf;
-}
-
-static const char *pval(char *buf, size_t n, double p)
-{
-	if (!isfinite(p))
-		snprintf(buf, n, "NA");
-	else if (p < 0.001)
-		snprintf(buf, n, "<0.001");
-	else
-		snprintf(buf, n, "%.3f", p);
-	return buf;
-}
-
 static const char *pct(char *buf, size_t n, double x)
 {
 	if (!isfinite(x))
@@ -117,17 +96,6 @@ static const char *pct(char *buf, size_t n, double x)
 	else
 		snprintf(buf, n, "%+.1f%%", 100.0 * x);
 	return buf;
-}
-
-static void csv_num(FILE *fp, double x)
-{
-	if (isfinite(x))
-		fprintf(fp, "%.17g", x);
-}
-
-static json_t *jnum(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
 }
 
 static const char *month_str(int m, char *buf, size_t n)
@@ -199,8 +167,8 @@ static void effect_line(const struct out *o, const char *pre,
 	char a[32], b[32], c[32], d[32], e[32], f[32];
 
 	fprintf(o->fp, "%s%s: %s [%s, %s] absolute; %s [%s, %s] relative\n",
-		pre, label, num(a, 32, abs_->estimate),
-		num(b, 32, abs_->ci_low), num(c, 32, abs_->ci_high),
+		pre, label, cli_fmt_num(a, 32, abs_->estimate),
+		cli_fmt_num(b, 32, abs_->ci_low), cli_fmt_num(c, 32, abs_->ci_high),
 		pct(d, 32, rel->estimate), pct(e, 32, rel->ci_low),
 		pct(f, 32, rel->ci_high));
 }
@@ -219,25 +187,25 @@ static void effects_and_diag(const struct out *o, const char *pre)
 	effect_line(o, pre, lab, &r->cum_abs, &r->cum_rel);
 	if (r->model == MNR_ITS_OLS)
 		fprintf(o->fp, "%sResidual variance: %s\n", pre,
-			num(a, 32, r->dispersion));
+			cli_fmt_num(a, 32, r->dispersion));
 	else
 		fprintf(o->fp, "%sDispersion: Pearson chi2/(n-k) = %s%s%s%s%s\n",
-			pre, num(a, 32, r->pearson_dispersion),
+			pre, cli_fmt_num(a, 32, r->pearson_dispersion),
 			r->model == MNR_ITS_QUASIPOISSON ? " (used as scale)" : "",
 			r->model == MNR_ITS_NEGBIN ? "; NB2 theta = " : "",
-			r->model == MNR_ITS_NEGBIN ? num(b, 32, r->theta) : "",
+			r->model == MNR_ITS_NEGBIN ? cli_fmt_num(b, 32, r->theta) : "",
 			r->model == MNR_ITS_NEGBIN ? " (ML)" : "");
 	fprintf(o->fp, "%sResidual autocorrelation (%s residuals): "
 		"Durbin-Watson %s; Breusch-Godfrey order 1 %s (p %s), ",
-		pre, r->diag.residuals, num(a, 32, r->diag.durbin_watson),
-		num(b, 32, r->diag.bg1), pval(c, 32, r->diag.bg1_p));
+		pre, r->diag.residuals, cli_fmt_num(a, 32, r->diag.durbin_watson),
+		cli_fmt_num(b, 32, r->diag.bg1), cli_fmt_pval(c, 32, r->diag.bg1_p));
 	if (isnan(r->diag.bg12))
 		fputs("order 12 not computable (too few months)", o->fp);
 	else
-		fprintf(o->fp, "order 12 %s (p %s)", num(a, 32, r->diag.bg12),
-			pval(b, 32, r->diag.bg12_p));
+		fprintf(o->fp, "order 12 %s (p %s)", cli_fmt_num(a, 32, r->diag.bg12),
+			cli_fmt_pval(b, 32, r->diag.bg12_p));
 	fprintf(o->fp, "; Ljung-Box lag %zu %s (p %s)\n", r->diag.lb_lag,
-		num(c, 32, r->diag.lb), pval(d, 32, r->diag.lb_p));
+		cli_fmt_num(c, 32, r->diag.lb), cli_fmt_pval(d, 32, r->diag.lb_p));
 }
 
 static void warnings_list(const struct out *o, const char *bullet)
@@ -304,8 +272,8 @@ static void sens_table(const struct out *o, int md)
 					mnr_its_errors_name(w->errors), w->reason);
 			continue;
 		}
-		snprintf(iv1, sizeof(iv1), "[%s, %s]", num(b, 32, w->ci_low),
-			 num(c, 32, w->ci_high));
+		snprintf(iv1, sizeof(iv1), "[%s, %s]", cli_fmt_num(b, 32, w->ci_low),
+			 cli_fmt_num(c, 32, w->ci_high));
 		snprintf(iv2, sizeof(iv2), "[%s, %s]",
 			 pct(f, 32, w->end_rel.ci_low),
 			 pct(g, 32, w->end_rel.ci_high));
@@ -313,15 +281,15 @@ static void sens_table(const struct out *o, int md)
 			fprintf(o->fp, "| %s | %s | %s | %s | %s | %s | %s | "
 				"%s |\n", mnr_its_model_name(w->model),
 				mnr_its_errors_name(w->errors),
-				num(a, 32, w->estimate), iv1,
-				pval(d, 32, w->p_value),
+				cli_fmt_num(a, 32, w->estimate), iv1,
+				cli_fmt_pval(d, 32, w->p_value),
 				pct(e, 32, w->end_rel.estimate), iv2, flags(w));
 		else
 			fprintf(o->fp, "  %-13s %-14s %10s  %-22s %7s  %8s  "
 				"%-18s %s\n", mnr_its_model_name(w->model),
 				mnr_its_errors_name(w->errors),
-				num(a, 32, w->estimate), iv1,
-				pval(d, 32, w->p_value),
+				cli_fmt_num(a, 32, w->estimate), iv1,
+				cli_fmt_pval(d, 32, w->p_value),
 				pct(e, 32, w->end_rel.estimate), iv2, flags(w));
 	}
 	if (t->any_disagreement)
@@ -352,16 +320,16 @@ static void print_text(const struct out *o)
 		const struct mnr_its_coef *k = &r->coef[j];
 		char iv[80];
 
-		snprintf(iv, sizeof(iv), "[%s, %s]", num(c, 32, k->ci_low),
-			 num(d, 32, k->ci_high));
+		snprintf(iv, sizeof(iv), "[%s, %s]", cli_fmt_num(c, 32, k->ci_low),
+			 cli_fmt_num(d, 32, k->ci_high));
 		fprintf(o->fp, "%-26s %11s %11s  %-25s %7s", k->term,
-			num(a, 32, k->estimate), num(b, 32, k->std_error), iv,
-			pval(e, 32, k->p_value));
+			cli_fmt_num(a, 32, k->estimate), cli_fmt_num(b, 32, k->std_error), iv,
+			cli_fmt_pval(e, 32, k->p_value));
 		if (loglink(r))
 			fprintf(o->fp, "  %-9s [%s, %s]",
-				num(f, 32, k->exp_estimate),
-				num(g, 32, k->exp_ci_low),
-				num(h, 32, k->exp_ci_high));
+				cli_fmt_num(f, 32, k->exp_estimate),
+				cli_fmt_num(g, 32, k->exp_ci_low),
+				cli_fmt_num(h, 32, k->exp_ci_high));
 		fputc('\n', o->fp);
 	}
 	fputs("\nEffects against the counterfactual (no intervention):\n",
@@ -394,14 +362,14 @@ static void print_md(const struct out *o)
 		const struct mnr_its_coef *k = &r->coef[j];
 
 		fprintf(o->fp, "| %s | %s | %s | [%s, %s] | %s |", k->term,
-			num(a, 32, k->estimate), num(b, 32, k->std_error),
-			num(c, 32, k->ci_low), num(d, 32, k->ci_high),
-			pval(e, 32, k->p_value));
+			cli_fmt_num(a, 32, k->estimate), cli_fmt_num(b, 32, k->std_error),
+			cli_fmt_num(c, 32, k->ci_low), cli_fmt_num(d, 32, k->ci_high),
+			cli_fmt_pval(e, 32, k->p_value));
 		if (loglink(r))
 			fprintf(o->fp, " %s | [%s, %s] |",
-				num(f, 32, k->exp_estimate),
-				num(g, 32, k->exp_ci_low),
-				num(h, 32, k->exp_ci_high));
+				cli_fmt_num(f, 32, k->exp_estimate),
+				cli_fmt_num(g, 32, k->exp_ci_low),
+				cli_fmt_num(h, 32, k->exp_ci_high));
 		fputc('\n', o->fp);
 	}
 	fputs("\n**Effects against the counterfactual** (no intervention)\n\n",
@@ -421,21 +389,21 @@ static void csv_row(const struct out *o, const char *model,
 {
 	fprintf(o->fp, "%s,%s,%s,%s,%s,", o->country, o->metric, model, errors,
 		term);
-	csv_num(o->fp, est);
+	cli_csv_num(o->fp, est);
 	fputc(',', o->fp);
-	csv_num(o->fp, se);
+	cli_csv_num(o->fp, se);
 	fputc(',', o->fp);
-	csv_num(o->fp, lo);
+	cli_csv_num(o->fp, lo);
 	fputc(',', o->fp);
-	csv_num(o->fp, hi);
+	cli_csv_num(o->fp, hi);
 	fputc(',', o->fp);
-	csv_num(o->fp, p);
+	cli_csv_num(o->fp, p);
 	fputc(',', o->fp);
-	csv_num(o->fp, ee);
+	cli_csv_num(o->fp, ee);
 	fputc(',', o->fp);
-	csv_num(o->fp, elo);
+	cli_csv_num(o->fp, elo);
 	fputc(',', o->fp);
-	csv_num(o->fp, ehi);
+	cli_csv_num(o->fp, ehi);
 	fputc('\n', o->fp);
 }
 
@@ -516,10 +484,10 @@ static json_t *effect_json(const struct mnr_its_effect *e)
 	char m[16];
 
 	mnr_month_format(e->month, m, sizeof(m));
-	json_object_set_new(j, "estimate", jnum(e->estimate));
-	json_object_set_new(j, "std_error", jnum(e->std_error));
-	json_object_set_new(j, "ci_low", jnum(e->ci_low));
-	json_object_set_new(j, "ci_high", jnum(e->ci_high));
+	json_object_set_new(j, "estimate", cli_jnum(e->estimate));
+	json_object_set_new(j, "std_error", cli_jnum(e->std_error));
+	json_object_set_new(j, "ci_low", cli_jnum(e->ci_low));
+	json_object_set_new(j, "ci_high", cli_jnum(e->ci_high));
 	json_object_set_new(j, "month", json_string(m));
 	return j;
 }
@@ -558,12 +526,12 @@ static json_t *build_json(const struct out *o)
 			    ? json_integer(r->nw_lag) : json_null());
 	json_object_set_new(err, "nw_adjust", r->errors == MNR_ITS_NEWEY_WEST
 			    ? json_boolean(r->nw_adjust) : json_null());
-	json_object_set_new(err, "rho", jnum(r->rho));
+	json_object_set_new(err, "rho", cli_jnum(r->rho));
 	json_object_set_new(root, "errors", err);
-	json_object_set_new(root, "level", jnum(r->level));
+	json_object_set_new(root, "level", cli_jnum(r->level));
 	json_object_set_new(root, "inference", json_string(
 		isinf(r->inference_df) ? "z" : "t"));
-	json_object_set_new(root, "df_residual", jnum(r->df_resid));
+	json_object_set_new(root, "df_residual", cli_jnum(r->df_resid));
 	json_object_set_new(root, "n_pre", json_integer((json_int_t)r->n_pre));
 	json_object_set_new(root, "n_post", json_integer((json_int_t)r->n_post));
 	json_object_set_new(root, "n_missing",
@@ -575,17 +543,17 @@ static json_t *build_json(const struct out *o)
 		json_t *c = json_object();
 
 		json_object_set_new(c, "term", json_string(k->term));
-		json_object_set_new(c, "estimate", jnum(k->estimate));
-		json_object_set_new(c, "std_error", jnum(k->std_error));
-		json_object_set_new(c, "ci_low", jnum(k->ci_low));
-		json_object_set_new(c, "ci_high", jnum(k->ci_high));
-		json_object_set_new(c, "p_value", jnum(k->p_value));
+		json_object_set_new(c, "estimate", cli_jnum(k->estimate));
+		json_object_set_new(c, "std_error", cli_jnum(k->std_error));
+		json_object_set_new(c, "ci_low", cli_jnum(k->ci_low));
+		json_object_set_new(c, "ci_high", cli_jnum(k->ci_high));
+		json_object_set_new(c, "p_value", cli_jnum(k->p_value));
 		if (loglink(r)) {
 			json_object_set_new(c, "exp_estimate",
-					    jnum(k->exp_estimate));
-			json_object_set_new(c, "exp_ci_low", jnum(k->exp_ci_low));
+					    cli_jnum(k->exp_estimate));
+			json_object_set_new(c, "exp_ci_low", cli_jnum(k->exp_ci_low));
 			json_object_set_new(c, "exp_ci_high",
-					    jnum(k->exp_ci_high));
+					    cli_jnum(k->exp_ci_high));
 		}
 		json_array_append_new(coefs, c);
 	}
@@ -594,20 +562,20 @@ static json_t *build_json(const struct out *o)
 	 * dispersion: residual variance for ols, Pearson chi2/(n-k) for the
 	 * count models (the scale itself for quasipoisson).
 	 */
-	json_object_set_new(root, "dispersion", jnum(
+	json_object_set_new(root, "dispersion", cli_jnum(
 		r->model == MNR_ITS_OLS ? r->dispersion : r->pearson_dispersion));
-	json_object_set_new(root, "theta", jnum(r->theta));
-	json_object_set_new(root, "theta_std_error", jnum(r->theta_se));
+	json_object_set_new(root, "theta", cli_jnum(r->theta));
+	json_object_set_new(root, "theta_std_error", cli_jnum(r->theta_se));
 	json_object_set_new(diag, "residuals", json_string(r->diag.residuals));
-	json_object_set_new(diag, "durbin_watson", jnum(r->diag.durbin_watson));
-	json_object_set_new(diag, "breusch_godfrey_1", jnum(r->diag.bg1));
-	json_object_set_new(diag, "breusch_godfrey_1_p", jnum(r->diag.bg1_p));
-	json_object_set_new(diag, "breusch_godfrey_12", jnum(r->diag.bg12));
-	json_object_set_new(diag, "breusch_godfrey_12_p", jnum(r->diag.bg12_p));
+	json_object_set_new(diag, "durbin_watson", cli_jnum(r->diag.durbin_watson));
+	json_object_set_new(diag, "breusch_godfrey_1", cli_jnum(r->diag.bg1));
+	json_object_set_new(diag, "breusch_godfrey_1_p", cli_jnum(r->diag.bg1_p));
+	json_object_set_new(diag, "breusch_godfrey_12", cli_jnum(r->diag.bg12));
+	json_object_set_new(diag, "breusch_godfrey_12_p", cli_jnum(r->diag.bg12_p));
 	json_object_set_new(diag, "ljung_box_lag",
 			    json_integer((json_int_t)r->diag.lb_lag));
-	json_object_set_new(diag, "ljung_box", jnum(r->diag.lb));
-	json_object_set_new(diag, "ljung_box_p", jnum(r->diag.lb_p));
+	json_object_set_new(diag, "ljung_box", cli_jnum(r->diag.lb));
+	json_object_set_new(diag, "ljung_box_p", cli_jnum(r->diag.lb_p));
 	json_object_set_new(root, "diagnostics", diag);
 	json_object_set_new(eff, "end_absolute", effect_json(&r->end_abs));
 	json_object_set_new(eff, "end_relative", effect_json(&r->end_rel));
@@ -624,13 +592,13 @@ static json_t *build_json(const struct out *o)
 			month_str(p->month, m, sizeof(m))));
 		json_object_set_new(q, "status", json_string(st[p->status]));
 		json_object_set_new(q, "segment", json_integer(p->segment));
-		json_object_set_new(q, "observed", jnum(p->y));
-		json_object_set_new(q, "fitted", jnum(p->fitted));
-		json_object_set_new(q, "fitted_low", jnum(p->fitted_low));
-		json_object_set_new(q, "fitted_high", jnum(p->fitted_high));
-		json_object_set_new(q, "counterfactual", jnum(p->counterfactual));
-		json_object_set_new(q, "cf_low", jnum(p->cf_low));
-		json_object_set_new(q, "cf_high", jnum(p->cf_high));
+		json_object_set_new(q, "observed", cli_jnum(p->y));
+		json_object_set_new(q, "fitted", cli_jnum(p->fitted));
+		json_object_set_new(q, "fitted_low", cli_jnum(p->fitted_low));
+		json_object_set_new(q, "fitted_high", cli_jnum(p->fitted_high));
+		json_object_set_new(q, "counterfactual", cli_jnum(p->counterfactual));
+		json_object_set_new(q, "cf_low", cli_jnum(p->cf_low));
+		json_object_set_new(q, "cf_high", cli_jnum(p->cf_high));
 		json_array_append_new(pts, q);
 	}
 	json_object_set_new(root, "series", pts);
@@ -654,13 +622,13 @@ static json_t *build_json(const struct out *o)
 				continue;
 			}
 			json_object_set_new(q, "term", json_string(w->term));
-			json_object_set_new(q, "estimate", jnum(w->estimate));
-			json_object_set_new(q, "std_error", jnum(w->std_error));
-			json_object_set_new(q, "ci_low", jnum(w->ci_low));
-			json_object_set_new(q, "ci_high", jnum(w->ci_high));
-			json_object_set_new(q, "p_value", jnum(w->p_value));
+			json_object_set_new(q, "estimate", cli_jnum(w->estimate));
+			json_object_set_new(q, "std_error", cli_jnum(w->std_error));
+			json_object_set_new(q, "ci_low", cli_jnum(w->ci_low));
+			json_object_set_new(q, "ci_high", cli_jnum(w->ci_high));
+			json_object_set_new(q, "p_value", cli_jnum(w->p_value));
 			json_object_set_new(q, "exp_estimate",
-					    jnum(w->exp_estimate));
+					    cli_jnum(w->exp_estimate));
 			json_object_set_new(q, "end_relative",
 					    effect_json(&w->end_rel));
 			json_object_set_new(q, "primary",
@@ -709,15 +677,15 @@ static int write_points(const char *path, const struct mnr_its_result *r,
 		int fitted = p->status != 2;
 
 		fprintf(of.fp, "%s,", month_str(p->month, m, sizeof(m)));
-		csv_num(of.fp, p->y);
+		cli_csv_num(of.fp, p->y);
 		fputc(',', of.fp);
-		csv_num(of.fp, fitted ? p->fitted : NAN);
+		cli_csv_num(of.fp, fitted ? p->fitted : NAN);
 		fputc(',', of.fp);
-		csv_num(of.fp, p->counterfactual);
+		cli_csv_num(of.fp, p->counterfactual);
 		fputc(',', of.fp);
-		csv_num(of.fp, p->cf_low);
+		cli_csv_num(of.fp, p->cf_low);
 		fputc(',', of.fp);
-		csv_num(of.fp, p->cf_high);
+		cli_csv_num(of.fp, p->cf_high);
 		/* A phase-in month belongs to the segment it leads into. */
 		fprintf(of.fp, ",%d\n", p->segment >= 0 ? p->segment
 			: (int)(j + 1 < r->npoints ? r->points[j + 1].segment

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "cli_format.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "mnrstat/fields.h"
@@ -71,54 +72,6 @@ struct out {
 
 static const char *const group_name[2] = { "pre", "post" };
 
-/* Text and Markdown numbers: 4 significant digits, "NA" when undefined. */
-static const char *num(char *buf, size_t n, double x)
-{
-	if (isnan(x))
-		snprintf(buf, n, "NA");
-	else if (isinf(x))
-		snprintf(buf, n, x > 0 ? "Inf" : "-Inf");
-	else
-		snprintf(buf, n, "%.4g", x);
-	return buf;
-}
-
-static const char *pval(char *buf, size_t n, double p)
-{
-	if (!isfinite(p))
-		snprintf(buf, n, "NA");
-	else if (p < 0.001)
-		snprintf(buf, n, "<0.001");
-	else
-		snprintf(buf, n, "%.3f", p);
-	return buf;
-}
-
-/* "est [lo, hi]" for the text and Markdown tables. */
-static const char *est_ci(char *buf, size_t n, double est, double lo,
-			  double hi)
-{
-	char a[32], b[32], c[32];
-
-	/* A display cell: truncation is acceptable and checked, not silent. */
-	if (snprintf(buf, n, "%s [%s, %s]", num(a, sizeof(a), est),
-		     num(b, sizeof(b), lo), num(c, sizeof(c), hi)) >= (int)n)
-		buf[n - 1] = '\0';
-	return buf;
-}
-
-/* Full-precision CSV cell; empty when undefined. */
-static void csv_num(FILE *fp, double x)
-{
-	if (isfinite(x))
-		fprintf(fp, "%.17g", x);
-}
-
-static json_t *jnum(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
 static json_t *jcount(double x)
 {
 	return json_integer((json_int_t)x);
@@ -160,12 +113,12 @@ static size_t build_rows(const struct out *o, struct row *rows)
 		snprintf(rows[0].cell[k], 96, "%.0f", g->n);
 		snprintf(rows[1].cell[k], 96, "%.0f", g->events);
 		snprintf(rows[2].cell[k], 96, "%.0f", g->censored);
-		est_ci(rows[3].cell[k], 96, g->median.median, g->median.lower,
+		cli_fmt_est_ci(rows[3].cell[k], 96, g->median.median, g->median.lower,
 		       g->median.upper);
-		est_ci(rows[4].cell[k], 96, g->rmst.rmst, g->rmst.lower,
+		cli_fmt_est_ci(rows[4].cell[k], 96, g->rmst.rmst, g->rmst.lower,
 		       g->rmst.upper);
 		for (w = 0; w < 2; w++)
-			est_ci(rows[5 + w].cell[k], 96, 1.0 - g->within[w].surv,
+			cli_fmt_est_ci(rows[5 + w].cell[k], 96, 1.0 - g->within[w].surv,
 			       1.0 - g->within[w].upper,
 			       1.0 - g->within[w].lower);
 	}
@@ -202,9 +155,9 @@ static void print_text(const struct out *o)
 	fputc('\n', o->fp);
 	if (r->has_logrank)
 		fprintf(o->fp, "Log-rank test: chi-square %s on %d df, p %s%s\n",
-			num(a, sizeof(a), r->logrank.chisq), r->logrank.df,
+			cli_fmt_num(a, sizeof(a), r->logrank.chisq), r->logrank.df,
 			r->logrank.p_value < 0.001 ? "" : "= ",
-			pval(b, sizeof(b), r->logrank.p_value));
+			cli_fmt_pval(b, sizeof(b), r->logrank.p_value));
 	else
 		fprintf(o->fp, "Log-rank test: undefined\n");
 	if (o->data->after_as_of || o->data->removed_after_as_of ||
@@ -238,9 +191,9 @@ static void print_md(const struct out *o)
 	fputc('\n', o->fp);
 	if (r->has_logrank)
 		fprintf(o->fp, "Log-rank test: chi-square %s on %d df, "
-			"p %s%s.\n", num(a, sizeof(a), r->logrank.chisq),
+			"p %s%s.\n", cli_fmt_num(a, sizeof(a), r->logrank.chisq),
 			r->logrank.df, r->logrank.p_value < 0.001 ? "" : "= ",
-			pval(b, sizeof(b), r->logrank.p_value));
+			cli_fmt_pval(b, sizeof(b), r->logrank.p_value));
 	else
 		fputs("Log-rank test: undefined.\n", o->fp);
 	if (r->warnings) {
@@ -254,15 +207,15 @@ static void csv_row(FILE *fp, const struct out *o, const char *group,
 		    double hi, double p)
 {
 	fprintf(fp, "%s,%s,%s,%s,", o->country, o->intervention, group, stat);
-	csv_num(fp, est);
+	cli_csv_num(fp, est);
 	fputc(',', fp);
-	csv_num(fp, se);
+	cli_csv_num(fp, se);
 	fputc(',', fp);
-	csv_num(fp, lo);
+	cli_csv_num(fp, lo);
 	fputc(',', fp);
-	csv_num(fp, hi);
+	cli_csv_num(fp, hi);
 	fputc(',', fp);
-	csv_num(fp, p);
+	cli_csv_num(fp, p);
 	fputc('\n', fp);
 }
 
@@ -310,30 +263,30 @@ static json_t *group_json(const struct mnr_removal_group *g, double horizon)
 	json_object_set_new(j, "reports", jcount(g->n));
 	json_object_set_new(j, "removed", jcount(g->events));
 	json_object_set_new(j, "censored", jcount(g->censored));
-	json_object_set_new(j, "max_follow_up_hours", jnum(g->max_time));
-	json_object_set_new(med, "estimate", jnum(g->median.median));
-	json_object_set_new(med, "ci_low", jnum(g->median.lower));
-	json_object_set_new(med, "ci_high", jnum(g->median.upper));
+	json_object_set_new(j, "max_follow_up_hours", cli_jnum(g->max_time));
+	json_object_set_new(med, "estimate", cli_jnum(g->median.median));
+	json_object_set_new(med, "ci_low", cli_jnum(g->median.lower));
+	json_object_set_new(med, "ci_high", cli_jnum(g->median.upper));
 	json_object_set_new(j, "median_hours", med);
-	json_object_set_new(rm, "horizon_hours", jnum(horizon));
-	json_object_set_new(rm, "estimate", jnum(g->rmst.rmst));
-	json_object_set_new(rm, "std_error", jnum(g->rmst.se));
-	json_object_set_new(rm, "ci_low", jnum(g->rmst.lower));
-	json_object_set_new(rm, "ci_high", jnum(g->rmst.upper));
+	json_object_set_new(rm, "horizon_hours", cli_jnum(horizon));
+	json_object_set_new(rm, "estimate", cli_jnum(g->rmst.rmst));
+	json_object_set_new(rm, "std_error", cli_jnum(g->rmst.se));
+	json_object_set_new(rm, "ci_low", cli_jnum(g->rmst.lower));
+	json_object_set_new(rm, "ci_high", cli_jnum(g->rmst.upper));
 	json_object_set_new(rm, "beyond_follow_up", json_boolean(g->rmst.beyond));
 	json_object_set_new(j, "rmst_hours", rm);
 	for (w = 0; w < 2; w++) {
 		json_t *x = json_object();
 
-		json_object_set_new(x, "hours", jnum(w ? MNR_REMOVAL_WITHIN_2
+		json_object_set_new(x, "hours", cli_jnum(w ? MNR_REMOVAL_WITHIN_2
 						       : MNR_REMOVAL_WITHIN_1));
-		json_object_set_new(x, "share", jnum(1.0 - g->within[w].surv));
+		json_object_set_new(x, "share", cli_jnum(1.0 - g->within[w].surv));
 		json_object_set_new(x, "std_error",
-				    jnum(g->within[w].std_err));
+				    cli_jnum(g->within[w].std_err));
 		json_object_set_new(x, "ci_low",
-				    jnum(1.0 - g->within[w].upper));
+				    cli_jnum(1.0 - g->within[w].upper));
 		json_object_set_new(x, "ci_high",
-				    jnum(1.0 - g->within[w].lower));
+				    cli_jnum(1.0 - g->within[w].lower));
 		json_object_set_new(x, "at_risk", jcount(g->within[w].n_risk));
 		json_object_set_new(x, "beyond_follow_up",
 				    json_boolean(g->within[w].beyond));
@@ -359,7 +312,7 @@ static int print_json(const struct out *o)
 	json_object_set_new(root, "as_of", json_string(o->as_of));
 	json_object_set_new(root, "model", json_string("kaplan-meier"));
 	json_object_set_new(root, "ci", json_string(mnr_surv_ci_name(r->ci)));
-	json_object_set_new(root, "level", jnum(r->level));
+	json_object_set_new(root, "level", cli_jnum(r->level));
 	json_object_set_new(root, "n_pre", jcount(r->group[0].n));
 	json_object_set_new(root, "n_post", jcount(r->group[1].n));
 	json_object_set_new(groups, "pre", group_json(&r->group[0],
@@ -371,16 +324,16 @@ static int print_json(const struct out *o)
 		json_t *lr = json_object(), *obs = json_array(),
 		       *exp_ = json_array();
 
-		json_array_append_new(obs, jnum(r->logrank.observed[0]));
-		json_array_append_new(obs, jnum(r->logrank.observed[1]));
-		json_array_append_new(exp_, jnum(r->logrank.expected[0]));
-		json_array_append_new(exp_, jnum(r->logrank.expected[1]));
-		json_object_set_new(lr, "chisq", jnum(r->logrank.chisq));
+		json_array_append_new(obs, cli_jnum(r->logrank.observed[0]));
+		json_array_append_new(obs, cli_jnum(r->logrank.observed[1]));
+		json_array_append_new(exp_, cli_jnum(r->logrank.expected[0]));
+		json_array_append_new(exp_, cli_jnum(r->logrank.expected[1]));
+		json_object_set_new(lr, "chisq", cli_jnum(r->logrank.chisq));
 		json_object_set_new(lr, "df", json_integer(r->logrank.df));
-		json_object_set_new(lr, "p_value", jnum(r->logrank.p_value));
+		json_object_set_new(lr, "p_value", cli_jnum(r->logrank.p_value));
 		json_object_set_new(lr, "observed", obs);
 		json_object_set_new(lr, "expected", exp_);
-		json_object_set_new(lr, "variance", jnum(r->logrank.variance));
+		json_object_set_new(lr, "variance", cli_jnum(r->logrank.variance));
 		json_object_set_new(root, "logrank", lr);
 	} else {
 		json_object_set_new(root, "logrank", json_null());
@@ -415,21 +368,21 @@ static void print_curves(FILE *fp, const struct mnr_surv_km km[2])
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < km[k].n; i++) {
 			fprintf(fp, "%s,", label[k]);
-			csv_num(fp, km[k].time[i]);
+			cli_csv_num(fp, km[k].time[i]);
 			fputc(',', fp);
-			csv_num(fp, km[k].surv[i]);
+			cli_csv_num(fp, km[k].surv[i]);
 			fputc(',', fp);
-			csv_num(fp, km[k].lower[i]);
+			cli_csv_num(fp, km[k].lower[i]);
 			fputc(',', fp);
-			csv_num(fp, km[k].upper[i]);
+			cli_csv_num(fp, km[k].upper[i]);
 			fputc(',', fp);
-			csv_num(fp, km[k].n_censor[i]);
+			cli_csv_num(fp, km[k].n_censor[i]);
 			fputc(',', fp);
-			csv_num(fp, km[k].n_risk[i]);
+			cli_csv_num(fp, km[k].n_risk[i]);
 			fputc(',', fp);
-			csv_num(fp, km[k].n_event[i]);
+			cli_csv_num(fp, km[k].n_event[i]);
 			fputc(',', fp);
-			csv_num(fp, km[k].std_err[i]);
+			cli_csv_num(fp, km[k].std_err[i]);
 			fputc('\n', fp);
 		}
 }
