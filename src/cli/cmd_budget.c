@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "cli_format.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "mnrstat/ledger.h"
@@ -58,6 +59,7 @@ int cmd_budget(int argc, char **argv, const struct cli_context *ctx)
 	};
 	struct mnr_ledger_summary s;
 	struct mnr_error err;
+	enum cli_fmt fmt = CLI_FMT_TEXT;
 	int c, rc, json = 0;
 	size_t i;
 	json_t *root = NULL, *arr = NULL;
@@ -68,12 +70,10 @@ int cmd_budget(int argc, char **argv, const struct cli_context *ctx)
 		case 'h':
 			return cli_help(SUB, help_text);
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				json = 0;
-			else if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else
-				return cli_usage_error(SUB, "--format wants text or json");
+			if ((rc = cli_parse_format(SUB, optarg,
+						   CLI_FMTS_TEXT_JSON, &fmt)) != 0)
+				return rc;
+			json = fmt == CLI_FMT_JSON;
 			break;
 		default:
 			return cli_usage_error(SUB, "unknown option");

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "cli_format.h"
 #include "cli_util.h"
 #include "mnrstat/check.h"
 
@@ -283,6 +284,7 @@ int cmd_check(int argc, char **argv, const struct cli_context *ctx)
 	struct mnr_colmap map;
 	struct mnr_error err;
 	const char *qi[MNR_CHECK_MAX_QI];
+	enum cli_fmt fmt = CLI_FMT_TEXT;
 	int json = 0, c, st;
 	long k;
 
@@ -317,13 +319,10 @@ int cmd_check(int argc, char **argv, const struct cli_context *ctx)
 			opt.k = (unsigned long)k;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "text") == 0)
-				json = 0;
-			else
-				return cli_usage_error("check",
-					"--format wants text or json");
+			if ((st = cli_parse_format("check", optarg,
+						   CLI_FMTS_TEXT_JSON, &fmt)) != 0)
+				return st;
+			json = fmt == CLI_FMT_JSON;
 			break;
 		default:
 			fputs("Try 'mnrstat check --help'.\n", stderr);

@@ -21,8 +21,6 @@
 
 #define SUB "compare"
 
-enum fmt { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_MD };
-
 static const char help_text[] =
 	"\nCompare one series (country x metric) of a monthly panel\n"
 	"(country,month,metric,value[,population]) before the intervention month\n"
@@ -513,7 +511,7 @@ int cmd_compare(int argc, char **argv, const struct cli_context *ctx)
 	struct mnr_outfile of;
 	struct mnr_error err;
 	struct out o;
-	enum fmt fmt = FMT_TEXT;
+	enum cli_fmt fmt = CLI_FMT_TEXT;
 	const char *output = "-", *metric = NULL, *country = NULL,
 		   *denom = NULL, *path;
 	int c, rc, month = -1, use_offset = 0, have_d = 0, status;
@@ -577,17 +575,9 @@ int cmd_compare(int argc, char **argv, const struct cli_context *ctx)
 						       "number in [0.5, 0.9999]");
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				fmt = FMT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = FMT_JSON;
-			else if (strcmp(optarg, "md") == 0)
-				fmt = FMT_MD;
-			else
-				return cli_usage_error(SUB, "--format wants "
-						       "text, csv, json or md");
+			if ((rc = cli_parse_format(SUB, optarg, CLI_FMTS_ALL,
+							    &fmt)) != 0)
+				return rc;
 			break;
 		case OPT_COL:
 			if ((rc = cli_colmap_add(&map, optarg, SUB)) != 0)
@@ -682,16 +672,16 @@ int cmd_compare(int argc, char **argv, const struct cli_context *ctx)
 	}
 	o.fp = of.fp;
 	switch (fmt) {
-	case FMT_TEXT:
+	case CLI_FMT_TEXT:
 		print_text(&o);
 		break;
-	case FMT_MD:
+	case CLI_FMT_MD:
 		print_md(&o);
 		break;
-	case FMT_CSV:
+	case CLI_FMT_CSV:
 		print_csv(&o);
 		break;
-	case FMT_JSON:
+	case CLI_FMT_JSON:
 		if (print_json(&o) != 0) {
 			mnr_outfile_abort(&of);
 			status = cli_error(SUB, CLI_EX_SOFTWARE,

@@ -24,12 +24,10 @@
 /* Also declared in commands.h once the table has its row. */
 cli_command_fn cmd_did;
 
-enum fmt { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_MD };
-
 /* Everything the printers need. */
 struct out {
 	FILE *fp;
-	enum fmt fmt;
+	enum cli_fmt fmt;
 	const struct mnr_panel *panel;
 	const char *metric;
 	const struct mnr_did_result *r;   /* main run */
@@ -159,7 +157,7 @@ static void tab_print(const struct out *o, struct table *t)
 			if (strlen(t->cell[r][c]) > w[c])
 				w[c] = strlen(t->cell[r][c]);
 	}
-	if (o->fmt == FMT_MD) {
+	if (o->fmt == CLI_FMT_MD) {
 		fputs("|", o->fp);
 		for (c = 0; c < t->ncol; c++)
 			fprintf(o->fp, " %s |", t->head[c]);
@@ -192,7 +190,7 @@ static void tab_print(const struct out *o, struct table *t)
 
 static void heading(const struct out *o, const char *title)
 {
-	if (o->fmt == FMT_MD)
+	if (o->fmt == CLI_FMT_MD)
 		fprintf(o->fp, "### %s\n\n", title);
 	else
 		fprintf(o->fp, "%s\n", title);
@@ -226,7 +224,7 @@ static void note(struct notes *nt, const char *where, const char *reason)
 }
 
 /* Line lead: indented text, or a Markdown list item. */
-#define LEAD(o) ((o)->fmt == FMT_MD ? "- " : "  ")
+#define LEAD(o) ((o)->fmt == CLI_FMT_MD ? "- " : "  ")
 
 /* One effect line: "estimate (se) [lo, hi] p". */
 static void effect_line(const struct out *o, const char *label,
@@ -388,7 +386,7 @@ static void print_twfe_text(const struct out *o, const struct mnr_did_twfe *t,
 	for (k = 0; k < 3; k++)
 		if (wsum[k] > 0)
 			fprintf(o->fp, "%s%-26s weight %.3f  average estimate %.4g\n",
-				o->fmt == FMT_MD ? "  - " : "    ",
+				o->fmt == CLI_FMT_MD ? "  - " : "    ",
 				mnr_did_bacon_type_name((enum mnr_did_bacon_type)k),
 				wsum[k], esum[k] / wsum[k]);
 	fputc('\n', o->fp);
@@ -484,7 +482,7 @@ static int print_text(const struct out *o)
 	memset(&nt, 0, sizeof(nt));
 	month_str(r->period_first, m1, sizeof(m1));
 	month_str(r->period_last, m2, sizeof(m2));
-	if (o->fmt == FMT_MD)
+	if (o->fmt == CLI_FMT_MD)
 		fprintf(o->fp, "## Staggered adoption: %s\n\n", o->metric);
 	else
 		fprintf(o->fp, "Staggered adoption: metric %s\n", o->metric);
@@ -530,7 +528,7 @@ static int print_text(const struct out *o)
 		heading(o, "Notes (estimates missing or without a standard error)");
 		for (k = 0; k < nt.n; k++)
 			fprintf(o->fp, "%s%s: %zu x %s\n",
-				o->fmt == FMT_MD ? "- " : "  ", nt.where[k],
+				o->fmt == CLI_FMT_MD ? "- " : "  ", nt.where[k],
 				nt.count[k], nt.reason[k]);
 	}
 	return 0;
@@ -956,7 +954,7 @@ struct args {
 	const char *adoption, *metric, *output, *event_file;
 	unsigned methods;
 	struct mnr_did_options o;
-	enum fmt fmt;
+	enum cli_fmt fmt;
 	struct mnr_colmap map;
 };
 
@@ -998,7 +996,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 	memset(a, 0, sizeof(*a));
 	mnr_did_options_init(&a->o);
-	a->fmt = FMT_TEXT;
+	a->fmt = CLI_FMT_TEXT;
 	cli_getopt_reset(argv, SUB);
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		switch (c) {
@@ -1067,16 +1065,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->o.leave_one_out = 1;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				a->fmt = FMT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				a->fmt = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				a->fmt = FMT_JSON;
-			else if (strcmp(optarg, "md") == 0)
-				a->fmt = FMT_MD;
-			else
-				return cli_usage_error(SUB, "--format wants text, csv, json or md");
+			if ((rc = cli_parse_format(SUB, optarg, CLI_FMTS_ALL,
+							    &a->fmt)) != 0)
+				return rc;
 			break;
 		case OPT_COHORT:
 			v = parse_month(optarg);
@@ -1258,10 +1249,10 @@ int cmd_did(int argc, char **argv, const struct cli_context *ctx)
 	o = (struct out){ of.fp, a.fmt, panel, a.metric, res, pl,
 			  res->log_outcome, 0 };
 	switch (a.fmt) {
-	case FMT_CSV:
+	case CLI_FMT_CSV:
 		rc = print_csv(&o);
 		break;
-	case FMT_JSON:
+	case CLI_FMT_JSON:
 		rc = print_json(&o);
 		break;
 	default:

@@ -22,8 +22,6 @@
 #define SUB "its"
 #define MAX_IV 16
 
-enum fmt { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_MD };
-
 static const char help_text[] =
 	"\nSegmented regression of one series (country x metric) of a monthly\n"
 	"panel around one or more intervention months: time, level_change (1\n"
@@ -700,7 +698,7 @@ struct run {
 	struct mnr_panel *panel;
 	struct mnr_its_options *opt;
 	int from, to, want_sens, multi, header_done;
-	enum fmt fmt;
+	enum cli_fmt fmt;
 	const char *points;
 	FILE *fp;
 	json_t *results;         /* multi-series JSON: array of objects */
@@ -724,21 +722,21 @@ static void print_skip(struct run *u, const char *country, const char *metric,
 
 	u->nskipped++;
 	switch (u->fmt) {
-	case FMT_TEXT:
+	case CLI_FMT_TEXT:
 		fprintf(u->fp, "Interrupted time series: %s, %s: not fitted: "
 			"%s\n\n", metric, country, reason);
 		break;
-	case FMT_MD:
+	case CLI_FMT_MD:
 		fprintf(u->fp, "### Interrupted time series: %s, %s\n\nNot "
 			"fitted: %s\n\n", metric, country, reason);
 		break;
-	case FMT_CSV:
+	case CLI_FMT_CSV:
 		csv_header(u);
 		fprintf(u->fp, "%s,%s,%s,%s,not_fitted,,,,,,,,\n", country,
 			metric, mnr_its_model_name(u->opt->model),
 			mnr_its_errors_name(u->opt->errors));
 		break;
-	case FMT_JSON:
+	case CLI_FMT_JSON:
 		j = json_object();
 		json_object_set_new(j, "command", json_string("its"));
 		json_object_set_new(j, "country", json_string(country));
@@ -822,21 +820,21 @@ static int run_one(struct run *u, const char *country, const char *metric,
 	o.r = &res;
 	o.sens = u->want_sens ? &sens : NULL;
 	switch (u->fmt) {
-	case FMT_TEXT:
+	case CLI_FMT_TEXT:
 		print_text(&o);
 		if (u->multi)
 			fputc('\n', u->fp);
 		break;
-	case FMT_MD:
+	case CLI_FMT_MD:
 		print_md(&o);
 		if (u->multi)
 			fputc('\n', u->fp);
 		break;
-	case FMT_CSV:
+	case CLI_FMT_CSV:
 		csv_header(u);
 		print_csv(&o);
 		break;
-	case FMT_JSON:
+	case CLI_FMT_JSON:
 		j = build_json(&o);
 		if (u->multi) {
 			json_object_set_new(j, "fitted", json_true());
@@ -905,7 +903,7 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 	memset(&of, 0, sizeof(of));
 	memset(&u, 0, sizeof(u));
 	u.from = u.to = -1;
-	u.fmt = FMT_TEXT;
+	u.fmt = CLI_FMT_TEXT;
 	mnr_its_options_init(&opt);
 	cli_getopt_reset(argv, SUB);
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
@@ -996,17 +994,9 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 						       "number in [0.5, 0.9999]");
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				u.fmt = FMT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				u.fmt = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				u.fmt = FMT_JSON;
-			else if (strcmp(optarg, "md") == 0)
-				u.fmt = FMT_MD;
-			else
-				return cli_usage_error(SUB, "--format wants "
-						       "text, csv, json or md");
+			if ((rc = cli_parse_format(SUB, optarg, CLI_FMTS_ALL,
+							    &u.fmt)) != 0)
+				return rc;
 			break;
 		case OPT_COL:
 			if ((rc = cli_colmap_add(&map, optarg, SUB)) != 0)
@@ -1070,7 +1060,7 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 		goto out;
 	}
 	u.fp = of.fp;
-	if (u.multi && u.fmt == FMT_JSON)
+	if (u.multi && u.fmt == CLI_FMT_JSON)
 		u.results = json_array();
 	nc = strcmp(country, "all") == 0 ? u.panel->ncountries : 1;
 	nm = strcmp(metric, "all") == 0 ? u.panel->nmetrics : 1;

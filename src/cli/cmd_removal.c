@@ -23,8 +23,6 @@
 
 #define SUB "removal"
 
-enum fmt { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_MD };
-
 static const char help_text[] =
 	"\nKaplan-Meier analysis of the hours from report to removal, for the\n"
 	"reports of one country made before the intervention month and from it\n"
@@ -450,7 +448,7 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 	struct out o;
 	struct mnr_surv_data pre, post;
 	enum mnr_surv_ci ci = MNR_SURV_CI_LOG_LOG;
-	enum fmt fmt = FMT_TEXT;
+	enum cli_fmt fmt = CLI_FMT_TEXT;
 	const char *output = "-", *country = NULL, *curves = NULL;
 	struct mnr_surv_km km[2];
 	struct mnr_outfile cf;
@@ -513,17 +511,9 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 						       "industry, other");
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				fmt = FMT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = FMT_JSON;
-			else if (strcmp(optarg, "md") == 0)
-				fmt = FMT_MD;
-			else
-				return cli_usage_error(SUB, "--format wants "
-						       "text, csv, json or md");
+			if ((rc = cli_parse_format(SUB, optarg, CLI_FMTS_ALL,
+							    &fmt)) != 0)
+				return rc;
 			break;
 		case OPT_COL:
 			if ((rc = cli_colmap_add(&map, optarg, SUB)) != 0)
@@ -590,16 +580,16 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 	}
 	o.fp = of.fp;
 	switch (fmt) {
-	case FMT_TEXT:
+	case CLI_FMT_TEXT:
 		print_text(&o);
 		break;
-	case FMT_MD:
+	case CLI_FMT_MD:
 		print_md(&o);
 		break;
-	case FMT_CSV:
+	case CLI_FMT_CSV:
 		print_csv(&o);
 		break;
-	case FMT_JSON:
+	case CLI_FMT_JSON:
 		if (print_json(&o) != 0) {
 			mnr_outfile_abort(&of);
 			mnr_outfile_abort(&cf);
