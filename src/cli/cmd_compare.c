@@ -128,14 +128,10 @@ static size_t collect(const struct mnr_compare_result *r, struct coef *c)
 
 static void warnings_text(const struct out *o, const char *bullet)
 {
-	unsigned b;
-
 	if (o->note)
 		fprintf(o->fp, "%s%s\n", bullet, o->note);
-	for (b = 0; b < MNR_COMPARE_WARN_COUNT; b++)
-		if (o->r->warnings & (1u << b))
-			fprintf(o->fp, "%s%s\n", bullet,
-				mnr_compare_warning_text(1u << b));
+	cli_warn_bits_print(o->fp, o->r->warnings, MNR_COMPARE_WARN_COUNT,
+			    mnr_compare_warning_text, bullet);
 }
 
 /* Label/value rows of the descriptive table (text and Markdown). */
@@ -375,8 +371,6 @@ static int print_json(const struct out *o)
 	       *warn = json_array();
 	struct coef c[5];
 	size_t i, n = collect(r, c);
-	unsigned b;
-	int rc;
 
 	json_object_set_new(root, "command", json_string("compare"));
 	json_object_set_new(root, "model", json_string("descriptive"));
@@ -457,16 +451,10 @@ static int print_json(const struct out *o)
 	json_object_set_new(root, "diagnostics", json_object());
 	if (o->note)
 		json_array_append_new(warn, json_string(o->note));
-	for (b = 0; b < MNR_COMPARE_WARN_COUNT; b++)
-		if (r->warnings & (1u << b))
-			json_array_append_new(warn, json_string(
-				mnr_compare_warning_text(1u << b)));
+	cli_warn_bits_json(warn, r->warnings, MNR_COMPARE_WARN_COUNT,
+			   mnr_compare_warning_text);
 	json_object_set_new(root, "warnings", warn);
-	rc = json_dumpf(root, o->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			JSON_REAL_PRECISION(17));
-	fputc('\n', o->fp);
-	json_decref(root);
-	return rc;
+	return cli_json_emit(root, o->fp, 17);
 }
 
 /* "YYYY-MM..YYYY-MM" or "none". */

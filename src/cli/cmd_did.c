@@ -853,7 +853,6 @@ static int print_json(const struct out *o)
 	const struct mnr_did_result *r = o->r;
 	json_t *root = json_object(), *meta = json_object(), *arr;
 	size_t k;
-	int rc;
 
 	json_object_set_new(meta, "metric", json_string(o->metric));
 	json_object_set_new(meta, "countries", json_integer((json_int_t)r->n_units));
@@ -918,11 +917,7 @@ static int print_json(const struct out *o)
 			json_object_set_new(x, "twfe", jtwfe(o, &o->pl->twfe, 0));
 		json_object_set_new(root, "placebo", x);
 	}
-	rc = json_dumpf(root, o->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			JSON_REAL_PRECISION(12));
-	fputc('\n', o->fp);
-	json_decref(root);
-	return rc;
+	return cli_json_emit(root, o->fp, 12);
 }
 
 /*

@@ -840,12 +840,7 @@ static int run_one(struct run *u, const char *country, const char *metric,
 			json_object_set_new(j, "fitted", json_true());
 			json_array_append_new(u->results, j);
 		} else {
-			rc = json_dumpf(j, u->fp, JSON_INDENT(2) |
-					JSON_PRESERVE_ORDER |
-					JSON_REAL_PRECISION(17));
-			fputc('\n', u->fp);
-			json_decref(j);
-			if (rc != 0)
+			if (cli_json_emit(j, u->fp, 17) != 0)
 				rc = mnr_error_set(err, MNR_EIO,
 						   "cannot format JSON");
 		}
@@ -1111,11 +1106,7 @@ failed:
 				    json_integer((json_int_t)u.nfitted));
 		json_object_set_new(root, "results", u.results);
 		u.results = NULL;
-		rc = json_dumpf(root, u.fp, JSON_INDENT(2) |
-				JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-		fputc('\n', u.fp);
-		json_decref(root);
-		if (rc != 0) {
+		if (cli_json_emit(root, u.fp, 17) != 0) {
 			mnr_outfile_abort(&of);
 			status = cli_error(SUB, CLI_EX_SOFTWARE,
 					   "cannot format JSON");

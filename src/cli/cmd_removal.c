@@ -123,16 +123,6 @@ static size_t build_rows(const struct out *o, struct row *rows)
 	return 7;
 }
 
-static void print_warnings_text(FILE *fp, unsigned w, const char *bullet)
-{
-	unsigned b;
-
-	for (b = 0; b < MNR_REMOVAL_WARN_COUNT; b++)
-		if (w & (1u << b))
-			fprintf(fp, "%s%s\n", bullet,
-				mnr_removal_warning_text(1u << b));
-}
-
 static void print_text(const struct out *o)
 {
 	const struct mnr_removal_result *r = o->r;
@@ -166,7 +156,8 @@ static void print_text(const struct out *o)
 			o->data->other_source, o->data->removed_after_as_of);
 	if (r->warnings) {
 		fputs("\nWarnings:\n", o->fp);
-		print_warnings_text(o->fp, r->warnings, "  - ");
+		cli_warn_bits_print(o->fp, r->warnings, MNR_REMOVAL_WARN_COUNT,
+				    mnr_removal_warning_text, "  - ");
 	}
 }
 
@@ -196,7 +187,8 @@ static void print_md(const struct out *o)
 		fputs("Log-rank test: undefined.\n", o->fp);
 	if (r->warnings) {
 		fputs("\n**Warnings**\n\n", o->fp);
-		print_warnings_text(o->fp, r->warnings, "- ");
+		cli_warn_bits_print(o->fp, r->warnings, MNR_REMOVAL_WARN_COUNT,
+				    mnr_removal_warning_text, "- ");
 	}
 }
 
@@ -300,8 +292,6 @@ static int print_json(const struct out *o)
 	const struct mnr_removal_data *d = o->data;
 	json_t *root = json_object(), *groups = json_object(),
 	       *warn = json_array(), *left = json_object();
-	unsigned b;
-	int rc;
 
 	json_object_set_new(root, "command", json_string("removal"));
 	json_object_set_new(root, "country", json_string(o->country));
@@ -343,16 +333,10 @@ static int print_json(const struct out *o)
 	json_object_set_new(left, "removed_after_as_of_censored",
 			    json_integer((json_int_t)d->removed_after_as_of));
 	json_object_set_new(root, "left_out", left);
-	for (b = 0; b < MNR_REMOVAL_WARN_COUNT; b++)
-		if (r->warnings & (1u << b))
-			json_array_append_new(warn, json_string(
-				mnr_removal_warning_text(1u << b)));
+	cli_warn_bits_json(warn, r->warnings, MNR_REMOVAL_WARN_COUNT,
+			   mnr_removal_warning_text);
 	json_object_set_new(root, "warnings", warn);
-	rc = json_dumpf(root, o->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			JSON_REAL_PRECISION(17));
-	fputc('\n', o->fp);
-	json_decref(root);
-	return rc;
+	return cli_json_emit(root, o->fp, 17);
 }
 
 /* Both curves in the CSV form 'mnrstat plot km' reads; full precision. */
