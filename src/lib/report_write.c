@@ -418,7 +418,7 @@ static json_t *rel_json(const struct mnr__rep_rel *q)
 	json_object_set_new(o, "interval_method", json_string(q->log_scale ?
 		"delete-one-country jackknife, t, on log(observed / "
 		"counterfactual)" : "delete-one-country jackknife, t"));
-	json_object_set_new(o, "att", jnum(q->att));
+	json_object_set_new(o, q->kind ? "att_numerator" : "att", jnum(q->att));
 	json_object_set_new(o, "observed", jnum(q->observed));
 	json_object_set_new(o, "counterfactual", jnum(q->counterfactual));
 	json_object_set_new(o, "estimate", jnum(q->est));
@@ -977,9 +977,12 @@ static void intro_text(struct mnr__rep *r, struct mnr__rep_buf *b)
 			"effects is biased when adoption is staggered), "
 			"estimated on the monthly values as levels (counts "
 			"are not logged, so the zero-mean privacy noise "
-			"leaves the estimate unbiased) and shown for counts "
-			"as a percentage of the adopters' counterfactual "
-			"level; each "
+			"leaves the estimate unbiased; it assumes that without "
+			"the MNR adopters' counts would have moved by the same "
+			"number per month as the controls', which the "
+			"pre-adoption test in results.json checks) and shown "
+			"for counts as a percentage of the adopters' "
+			"counterfactual level; each "
 			"adopter's own interrupted time series is listed "
 			"below it.", r->ncountries, a, z, nad, rows);
 	}
