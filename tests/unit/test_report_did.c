@@ -471,6 +471,60 @@ static void test_report_did_share_change(void **state)
 	gsl_rng_free(r);
 }
 
+/*
+ * Exact arithmetic without noise: cohorts with different effects (x1.5 at
+ * period 2 for two units, x1.1 at period 4 for one), a common additive
+ * trend, two never-adopters.  The relative change must equal
+ * sum_g w_g mean_t (r_g - 1) mu_g(t) / sum_g w_g mean_t mu_g(t) with
+ * w_g = units in g / adopters and t over g's post periods -- the cells and
+ * weights of CS's theta^O, computed here independently.
+ */
+static void test_report_did_relative_exact(void **state)
+{
+	static const double base[5] = { 10, 20, 4, 8, 5 };
+	long adopt[5] = { MNR_DID_NEVER, MNR_DID_NEVER, 2, 2, 4 };
+	static const double ratio[5] = { 1, 1, 1.5, 1.5, 1.1 };
+	double y[5 * 6], num = 0, den = 0;
+	struct mnr__rep_dense z;
+	struct mnr_did_result *d = NULL;
+	struct mnr__rep_rel q;
+	size_t i, t;
+
+	(void)state;
+	for (i = 0; i < 5; i++)
+		for (t = 0; t < 6; t++) {
+			double m = base[i] + 0.5 * (double)t;
+
+			y[i * 6 + t] = adopt[i] != MNR_DID_NEVER &&
+				       (long)t >= adopt[i] ? m * ratio[i] : m;
+		}
+	/* Cohort 2: units 2, 3 over t = 2..5; cohort 4: unit 4 over 4..5. */
+	for (t = 2; t < 6; t++) {
+		double mg = (base[2] + base[3]) / 2 + 0.5 * (double)t;
+
+		num += 2.0 / 3.0 * (ratio[2] - 1) * mg / 4.0;
+		den += 2.0 / 3.0 * mg / 4.0;
+	}
+	for (t = 4; t < 6; t++) {
+		double mg = base[4] + 0.5 * (double)t;
+
+		num += 1.0 / 3.0 * (ratio[4] - 1) * mg / 2.0;
+		den += 1.0 / 3.0 * mg / 2.0;
+	}
+	z.N = 5;
+	z.T = 6;
+	z.pmin = 0;
+	z.y = y;
+	z.adopt = adopt;
+	assert_int_equal(run_levels(&z, &d), MNR_OK);
+	mnr__rep_relative(&z, d, 0.95, &q);
+	assert_rel(q.att, num, 1e-12);
+	assert_rel(q.counterfactual, den, 1e-12);
+	assert_rel(q.est, num / den, 1e-12);
+	assert_rel(q.observed, num + den, 1e-12);
+	mnr_did_result_free(d);
+}
+
 /* Missing pieces give a reason, never a number. */
 static void test_report_did_refusals(void **state)
 {
@@ -511,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_report_did_old_route_biased),
 		cmocka_unit_test(test_report_did_relative_recovers),
 		cmocka_unit_test(test_report_did_share_change),
+		cmocka_unit_test(test_report_did_relative_exact),
 		cmocka_unit_test(test_report_did_refusals),
 	};
 
