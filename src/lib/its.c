@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mnrstat/fields.h"
 #include "mnrstat/its.h"
 #include "mnrstat/regress.h"
 #include "alloc_internal.h"
@@ -42,9 +43,10 @@ int mnr_its_month_parse(const char *s, int *month)
 	return MNR_OK;
 }
 
+/* The one month writer is fields.h's; this name stays for its.h's callers. */
 void mnr_its_month_format(int month, char *buf, size_t size)
 {
-	snprintf(buf, size, "%04d-%02d", month / 12, month % 12 + 1);
+	mnr_month_format(month, buf, size);
 }
 
 void mnr_its_options_init(struct mnr_its_options *o)
@@ -311,7 +313,7 @@ static void name_columns(struct design *d, const struct mnr_its_options *o)
 	snprintf(d->names[c++], MNR_ITS_TERM_MAX, "(Intercept)");
 	snprintf(d->names[c++], MNR_ITS_TERM_MAX, "time");
 	for (j = 0; j < d->nint; j++) {
-		mnr_its_month_format(d->iv[j], mb, sizeof(mb));
+		mnr_month_format(d->iv[j], mb, sizeof(mb));
 		d->ivcol_level[j] = d->ivcol_slope[j] = (size_t)-1;
 		if (o->impact & MNR_ITS_LEVEL) {
 			d->ivcol_level[j] = c;
@@ -383,16 +385,16 @@ static const char *segment_where(const struct design *d, size_t seg,
 	char a[16], b[16];
 
 	if (seg == 0) {
-		mnr_its_month_format(d->iv[0], a, sizeof(a));
+		mnr_month_format(d->iv[0], a, sizeof(a));
 		snprintf(buf, size, "before the intervention %s", a);
 	} else if (seg == d->nint) {
-		mnr_its_month_format(d->iv[seg - 1], a, sizeof(a));
+		mnr_month_format(d->iv[seg - 1], a, sizeof(a));
 		snprintf(buf, size, "from the intervention %s on%s", a,
 			 d->post[seg - 1] > d->iv[seg - 1]
 				 ? " (after the phase-in)" : "");
 	} else {
-		mnr_its_month_format(d->iv[seg - 1], a, sizeof(a));
-		mnr_its_month_format(d->iv[seg], b, sizeof(b));
+		mnr_month_format(d->iv[seg - 1], a, sizeof(a));
+		mnr_month_format(d->iv[seg], b, sizeof(b));
 		snprintf(buf, size, "between the interventions %s and %s", a, b);
 	}
 	return buf;
@@ -470,7 +472,7 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 			goto out;
 		}
 		if (d->iv[i] <= d->first || d->iv[i] > d->last) {
-			mnr_its_month_format(d->iv[i], mb, sizeof(mb));
+			mnr_month_format(d->iv[i], mb, sizeof(mb));
 			rc = mnr_error_set_at(err, MNR_EDATA, NULL, 0, 0, 0,
 				"intervention-range",
 				"the intervention %s is not inside the series (months before and after it are needed)",
@@ -508,7 +510,7 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 		 */
 		if (count_model && yv < 0.0 &&
 		    (!noisy_row || o->model == MNR_ITS_NEGBIN)) {
-			mnr_its_month_format(m, mb, sizeof(mb));
+			mnr_month_format(m, mb, sizeof(mb));
 			rc = mnr_error_set_at(err, MNR_EDATA, NULL, 0, 0, 0,
 				"negative-count", noisy_row
 				? "month %s: the released value is negative (privacy noise); negbin needs non-negative counts: use poisson or quasipoisson, which account for the noise"
@@ -523,7 +525,7 @@ static int build_design(const struct mnr_its_series *s, const int *ivin,
 				continue;
 			}
 			if (p <= 0.0) {
-				mnr_its_month_format(m, mb, sizeof(mb));
+				mnr_month_format(m, mb, sizeof(mb));
 				rc = mnr_error_set_at(err, MNR_EDATA, NULL, 0, 0, 0,
 					"population",
 					"month %s: the population must be positive for an offset", mb);
