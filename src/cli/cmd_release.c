@@ -155,6 +155,28 @@ static double clamp_bias(const struct mnr_dp_noise *n)
 
 
 /*
+ * Write the manifest, then commit the output and the manifest, in that
+ * order.  Returns CLI_EX_OK, or the exit code of the error it printed (the
+ * caller aborts both files).
+ */
+static int commit_with_manifest(struct mnr_outfile *of, struct mnr_outfile *mf,
+				json_t *man, size_t flags, const char *manifest,
+				struct mnr_error *err,
+				const struct cli_context *ctx)
+{
+	int rc;
+
+	if (json_dumpf(man, mf->fp, flags) != 0 || fputc('\n', mf->fp) == EOF)
+		return cli_error(SUB, CLI_EX_IOERR, "%s: write error", manifest);
+	rc = mnr_outfile_commit(of, err);
+	if (rc == MNR_OK)
+		rc = mnr_outfile_commit(mf, err);
+	if (rc != MNR_OK)
+		return cli_report(SUB, err, ctx);
+	return CLI_EX_OK;
+}
+
+/*
  * --suppress-below K: no noise, no budget.  For each metric, the country x
  * month table is protected by mnr_dp_suppress against recovery from
  * country totals (over the period) and month totals (over countries).
@@ -262,18 +284,10 @@ static int write_suppressed(const char *input, const char *output,
 		"counts 1..k-1 hidden; each on a rectangle of hidden cells so that no "
 		"hidden count follows from the visible cells and the country or "
 		"month totals (hidden_totals must not be published)"));
-	if (json_dumpf(man, mf.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-	    fputc('\n', mf.fp) == EOF) {
-		exitc = cli_error(SUB, CLI_EX_IOERR, "%s: write error", manifest);
+	exitc = commit_with_manifest(&of, &mf, man, JSON_INDENT(2) |
+				     JSON_PRESERVE_ORDER, manifest, &err, ctx);
+	if (exitc != CLI_EX_OK)
 		goto out;
-	}
-	rc = mnr_outfile_commit(&of, &err);
-	if (rc == MNR_OK)
-		rc = mnr_outfile_commit(&mf, &err);
-	if (rc != MNR_OK) {
-		exitc = cli_report(SUB, &err, ctx);
-		goto out;
-	}
 	fprintf(stderr, "mnrstat release: warning: --suppress-below adds no noise; "
 		"the output is NOT differentially private (internal use)\n"
 		"mnrstat release: %zu cells hidden as small, %zu more to protect them, "
@@ -880,18 +894,11 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 			"true count of 0, and less for larger counts"));
 		json_object_set_new(man, "clamp_zero", cz);
 	}
-	if (json_dumpf(man, mf.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) != 0 ||
-	    fputc('\n', mf.fp) == EOF) {
-		exitc = cli_error(SUB, CLI_EX_IOERR, "%s: write error", manifest);
+	exitc = commit_with_manifest(&of, &mf, man, JSON_INDENT(2) |
+				     JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12),
+				     manifest, &err, ctx);
+	if (exitc != CLI_EX_OK)
 		goto out;
-	}
-	rc = mnr_outfile_commit(&of, &err);
-	if (rc == MNR_OK)
-		rc = mnr_outfile_commit(&mf, &err);
-	if (rc != MNR_OK) {
-		exitc = cli_report(SUB, &err, ctx);
-		goto out;
-	}
 	fprintf(stderr, "mnrstat release: %zu cells released with %s noise; "
 		"ledger entry %llu, %s spent ",
 		ncell, mnr_dp_mechanism_name(noise.kind),
