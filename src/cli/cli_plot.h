@@ -18,6 +18,10 @@ cli_command_fn cmd_reproduce;
  * SOURCE_DATE_EPOCH (reproducible builds), else today (UTC).  0 or -1. */
 int cli_plot_date(const char *opt, char *buf, size_t size);
 
+/* --width (height 0: 200..10000) or --height (150..10000) in pixels into
+ * *px; 0, or the usage error printed and 64. */
+int cli_plot_size(const char *sub, int height, const char *arg, long *px);
+
 /* gnuplot program: opt, else $MNR_GNUPLOT, else "gnuplot". */
 const char *cli_plot_gnuplot(const char *opt);
 

@@ -100,6 +100,15 @@ int cli_plot_date(const char *opt, char *buf, size_t size)
 	return 0;
 }
 
+int cli_plot_size(const char *sub, int height, const char *arg, long *px)
+{
+	if (height && cli_parse_long(arg, 150, 10000, px) != 0)
+		return cli_usage_error(sub, "--height wants 150..10000 pixels");
+	if (!height && cli_parse_long(arg, 200, 10000, px) != 0)
+		return cli_usage_error(sub, "--width wants 200..10000 pixels");
+	return 0;
+}
+
 const char *cli_plot_gnuplot(const char *opt)
 {
 	const char *env = getenv("MNR_GNUPLOT");
@@ -250,12 +259,11 @@ int cmd_plot(int argc, char **argv, const struct cli_context *ctx)
 		case OPT_PRIVACY: privacy = optarg; break;
 		case OPT_DATE: date_opt = optarg; break;
 		case OPT_WIDTH:
-			if (cli_parse_long(optarg, 200, 10000, &width) != 0)
-				return cli_usage_error(sub, "--width wants 200..10000 pixels");
-			break;
 		case OPT_HEIGHT:
-			if (cli_parse_long(optarg, 150, 10000, &height) != 0)
-				return cli_usage_error(sub, "--height wants 150..10000 pixels");
+			if ((rc = cli_plot_size(sub, c == OPT_HEIGHT, optarg,
+						c == OPT_HEIGHT ? &height
+								: &width)) != 0)
+				return rc;
 			break;
 		case OPT_GNUPLOT: gnuplot_opt = optarg; break;
 		case OPT_COL:

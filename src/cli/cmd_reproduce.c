@@ -122,12 +122,11 @@ int cmd_reproduce(int argc, char **argv, const struct cli_context *ctx)
 			break;
 		case OPT_DATE: date_opt = optarg; break;
 		case OPT_WIDTH:
-			if (cli_parse_long(optarg, 200, 10000, &width) != 0)
-				return cli_usage_error(sub, "--width wants 200..10000 pixels");
-			break;
 		case OPT_HEIGHT:
-			if (cli_parse_long(optarg, 150, 10000, &height) != 0)
-				return cli_usage_error(sub, "--height wants 150..10000 pixels");
+			if ((status = cli_plot_size(sub, c == OPT_HEIGHT, optarg,
+						c == OPT_HEIGHT ? &height
+								: &width)) != 0)
+				return status;
 			break;
 		case OPT_GNUPLOT: gnuplot_opt = optarg; break;
 		default:
