@@ -155,6 +155,24 @@ static double clamp_bias(const struct mnr_dp_noise *n)
 
 
 /*
+ * Open the output, then the manifest.  Returns CLI_EX_OK, or the exit code
+ * of the error it printed (the caller aborts both files).
+ */
+static int open_with_manifest(struct mnr_outfile *of, struct mnr_outfile *mf,
+			      const char *output, const char *manifest,
+			      struct mnr_error *err,
+			      const struct cli_context *ctx)
+{
+	int rc = mnr_outfile_open(of, output, err);
+
+	if (rc == MNR_OK)
+		rc = mnr_outfile_open(mf, manifest, err);
+	if (rc != MNR_OK)
+		return cli_report(SUB, err, ctx);
+	return CLI_EX_OK;
+}
+
+/*
  * Write the manifest, then commit the output and the manifest, in that
  * order.  Returns CLI_EX_OK, or the exit code of the error it printed (the
  * caller aborts both files).
@@ -243,13 +261,9 @@ static int write_suppressed(const char *input, const char *output,
 				nhidden_tot++;
 			}
 	}
-	rc = mnr_outfile_open(&of, output, &err);
-	if (rc == MNR_OK)
-		rc = mnr_outfile_open(&mf, manifest, &err);
-	if (rc != MNR_OK) {
-		exitc = cli_report(SUB, &err, ctx);
+	exitc = open_with_manifest(&of, &mf, output, manifest, &err, ctx);
+	if (exitc != CLI_EX_OK)
 		goto out;
-	}
 	fprintf(of.fp, "country,month,metric,value,suppressed,privacy\n");
 	for (r = 0; r < ncountries; r++)
 		for (c = 0; c < nmonths; c++)
@@ -729,13 +743,9 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 	}
 
 	/* 6. write the released panel and the manifest */
-	rc = mnr_outfile_open(&of, output, &err);
-	if (rc == MNR_OK)
-		rc = mnr_outfile_open(&mf, manifest, &err);
-	if (rc != MNR_OK) {
-		exitc = cli_report(SUB, &err, ctx);
+	exitc = open_with_manifest(&of, &mf, output, manifest, &err, ctx);
+	if (exitc != CLI_EX_OK)
 		goto out;
-	}
 	fprintf(of.fp, "country,month,metric,value,noise_distribution,"
 		"noise_variance,ci_low,ci_high,ci_level,privacy\n");
 	for (i = 0; i < ncell; i++) {
