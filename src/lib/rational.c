@@ -128,18 +128,34 @@ int mnr_rational_cmp(struct mnr_rational a, struct mnr_rational b)
 	return l < r ? -1 : l > r;
 }
 
-int mnr_rational_add(struct mnr_rational a, struct mnr_rational b,
-		     struct mnr_rational *out, struct mnr_error *err)
+/*
+ * a/b and c/d over lcm(b, d), so sums and differences of decimals keep
+ * small denominators: the two numerators and that denominator.
+ */
+static int over_lcm(struct mnr_rational a, struct mnr_rational b, u128 *n1,
+		    u128 *n2, u128 *den, struct mnr_error *err)
 {
-	/* a/b + c/d over lcm(b, d), so sums of decimals keep small denominators */
-	u128 g, den, n1, n2;
+	u128 g;
 
+	*n1 = *n2 = 0;  /* set on every path (gcc -O3 cannot see the status) */
+	*den = 1;
 	if (a.den == 0 || b.den == 0)
 		return mnr_error_set(err, MNR_EINVAL, "zero denominator");
 	g = mnr__gcd128(a.den, b.den);
-	den = (u128)(a.den / g) * b.den;
-	n1 = (u128)a.num * (b.den / g);
-	n2 = (u128)b.num * (a.den / g);
+	*den = (u128)(a.den / g) * b.den;
+	*n1 = (u128)a.num * (b.den / g);
+	*n2 = (u128)b.num * (a.den / g);
+	return MNR_OK;
+}
+
+int mnr_rational_add(struct mnr_rational a, struct mnr_rational b,
+		     struct mnr_rational *out, struct mnr_error *err)
+{
+	u128 den, n1, n2;
+	int rc = over_lcm(a, b, &n1, &n2, &den, err);
+
+	if (rc != MNR_OK)
+		return rc;
 	if (n1 > ~(u128)0 - n2) {
 		mnr_error_set(err, MNR_EINVAL,
 			      "exact rational arithmetic would overflow");
@@ -160,14 +176,11 @@ int mnr_rational_mul(struct mnr_rational a, struct mnr_rational b,
 int mnr_rational_sub(struct mnr_rational a, struct mnr_rational b,
 		     struct mnr_rational *out, struct mnr_error *err)
 {
-	u128 g, den, n1, n2;
+	u128 den, n1, n2;
+	int rc = over_lcm(a, b, &n1, &n2, &den, err);
 
-	if (a.den == 0 || b.den == 0)
-		return mnr_error_set(err, MNR_EINVAL, "zero denominator");
-	g = mnr__gcd128(a.den, b.den);
-	den = (u128)(a.den / g) * b.den;
-	n1 = (u128)a.num * (b.den / g);
-	n2 = (u128)b.num * (a.den / g);
+	if (rc != MNR_OK)
+		return rc;
 	if (n1 < n2)
 		return mnr_error_set(err, MNR_EINVAL,
 				     "rational difference would be negative");
