@@ -10,6 +10,23 @@
 #include "banned.h"
 
 /*
+ * Unit i's place in the 2x2 of cohort g: 1 treated (adopts at g), 0 control
+ * (never treated, or with not-yet controls adopting after g), -1 left out.
+ */
+static int unit_role(const struct did_data *d, const struct mnr_did_options *o,
+		     size_t i, long g)
+{
+	if (!d->active[i])
+		return -1;
+	if (d->g[i] == g)
+		return 1;
+	if (did_is_never(d, i) ||
+	    (o->control == MNR_DID_CONTROL_NOTYET && d->g[i] > g))
+		return 0;
+	return -1;
+}
+
+/*
  * Cohort g against never-treated units, or (not-yet) against never-treated
  * units plus the cohorts adopting after g, with the window ending before the
  * first of those cohorts starts (less anticipation).  Before = periods up to
@@ -44,14 +61,9 @@ static void one_2x2(const struct did_data *d, const struct mnr_did_options *o,
 	r->mean_treated_pre = r->mean_treated_post = NAN;
 	r->mean_control_pre = r->mean_control_post = NAN;
 	for (i = 0; i < d->N; i++) {
-		int treated, control;
+		int treated = unit_role(d, o, i, g);
 
-		if (!d->active[i])
-			continue;
-		treated = d->g[i] == g;
-		control = did_is_never(d, i) ||
-			  (o->control == MNR_DID_CONTROL_NOTYET && d->g[i] > g);
-		if (!treated && !control)
+		if (treated < 0)
 			continue;
 		if (treated)
 			r->n_treated++;
@@ -108,14 +120,9 @@ static void one_2x2(const struct did_data *d, const struct mnr_did_options *o,
 	}
 	memset(score, 0, d->N * sizeof(double));
 	for (i = 0; i < d->N; i++) {
-		int treated, control, any = 0;
+		int treated = unit_role(d, o, i, g), any = 0;
 
-		if (!d->active[i])
-			continue;
-		treated = d->g[i] == g;
-		control = did_is_never(d, i) ||
-			  (o->control == MNR_DID_CONTROL_NOTYET && d->g[i] > g);
-		if (!treated && !control)
+		if (treated < 0)
 			continue;
 		for (t = 0; t < d->T; t++) {
 			long per = d->pmin + (long)t;
