@@ -69,6 +69,17 @@ static double val(const double *a, size_t i)
 	return a ? a[i] : NAN;
 }
 
+/* " v[0] v[1] ... v[k-1]": numbers of one data-block row, each after a space. */
+static void row_nums(struct mnr__gp *b, const double *v, size_t k)
+{
+	size_t j;
+
+	for (j = 0; j < k; j++) {
+		mnr__gp_puts(b, " ");
+		mnr__gp_num(b, v[j]);
+	}
+}
+
 /*
  * Datablock of a monthly series over every month lo..hi: months absent
  * from s->month get NaN rows, so that lines break there.  Columns:
@@ -300,14 +311,9 @@ int mnr_plot_its_script(const struct mnr_plot_meta *meta,
 		if (isfinite(val(its->cf_low, i)) && isfinite(val(its->cf_high, i)))
 			has_band = 1;
 		mnr__gp_month(&b, its->month[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, val(its->fitted, i));
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, val(its->counterfactual, i));
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, val(its->cf_low, i));
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, val(its->cf_high, i));
+		row_nums(&b, (const double[]){ val(its->fitted, i),
+			 val(its->counterfactual, i), val(its->cf_low, i),
+			 val(its->cf_high, i) }, 4);
 		mnr__gp_printf(&b, " %d\n", seg);
 	}
 	mnr__gp_puts(&b, "EOD\n\n");
@@ -380,18 +386,10 @@ int mnr_plot_before_after_script(const struct mnr_plot_meta *meta,
 	mnr__gp_puts(&b, "$ba << EOD\n"
 		     "# item before before_low before_high after after_low after_high\n");
 	for (i = 0; i < ba->n; i++) {
-		mnr__gp_printf(&b, "%zu ", i + 1);
-		mnr__gp_num(&b, ba->before[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, ba->before_low[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, ba->before_high[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, ba->after[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, ba->after_low[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, ba->after_high[i]);
+		mnr__gp_printf(&b, "%zu", i + 1);
+		row_nums(&b, (const double[]){ ba->before[i], ba->before_low[i],
+			 ba->before_high[i], ba->after[i], ba->after_low[i],
+			 ba->after_high[i] }, 6);
 		mnr__gp_puts(&b, "\n");
 		if (isfinite(ba->after[i]))
 			has_after = 1;
@@ -476,16 +474,10 @@ int mnr_plot_event_study_script(const struct mnr_plot_meta *meta,
 	mnr__gp_puts(&b, "$es << EOD\n"
 		     "# event_time estimate ci_low ci_high band_low band_high\n");
 	for (i = 0; i < es->n; i++) {
-		mnr__gp_printf(&b, "%d ", es->event_time[i]);
-		mnr__gp_num(&b, es->estimate[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, es->ci_low[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, es->ci_high[i]);
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, val(es->band_low, i));
-		mnr__gp_puts(&b, " ");
-		mnr__gp_num(&b, val(es->band_high, i));
+		mnr__gp_printf(&b, "%d", es->event_time[i]);
+		row_nums(&b, (const double[]){ es->estimate[i], es->ci_low[i],
+			 es->ci_high[i], val(es->band_low, i),
+			 val(es->band_high, i) }, 5);
 		mnr__gp_puts(&b, "\n");
 		if (isfinite(val(es->band_low, i)))
 			has_band = 1;
@@ -602,14 +594,9 @@ int mnr_plot_km_script(const struct mnr_plot_meta *meta,
 			double c = val(g[k].censored, i);
 
 			mnr__gp_num(&b, g[k].time[i]);
-			mnr__gp_puts(&b, " ");
-			mnr__gp_num(&b, g[k].surv[i]);
-			mnr__gp_puts(&b, " ");
-			mnr__gp_num(&b, val(g[k].lower, i));
-			mnr__gp_puts(&b, " ");
-			mnr__gp_num(&b, val(g[k].upper, i));
-			mnr__gp_puts(&b, " ");
-			mnr__gp_num(&b, isfinite(c) ? c : 0);
+			row_nums(&b, (const double[]){ g[k].surv[i],
+				 val(g[k].lower, i), val(g[k].upper, i),
+				 isfinite(c) ? c : 0 }, 4);
 			mnr__gp_puts(&b, "\n");
 			if (isfinite(c) && c > 0)
 				any_cens = 1;
