@@ -79,9 +79,8 @@ int cmd_budget(int argc, char **argv, const struct cli_context *ctx)
 			return cli_usage_error(SUB, "unknown option");
 		}
 	}
-	if (argc - optind != 1)
-		return cli_usage_error(SUB, argc - optind < 1
-				       ? "missing operand" : "too many operands");
+	if ((rc = cli_check_operands(SUB, argc - optind)) != 0)
+		return rc;
 	mnr_error_clear(&err);
 	rc = mnr_ledger_verify(argv[optind], &s, &err);
 	if (rc != MNR_OK)

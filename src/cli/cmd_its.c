@@ -1003,9 +1003,6 @@ int cmd_its(int argc, char **argv, const struct cli_context *ctx)
 	}
 	if ((rc = cli_check_operands(SUB, argc - optind)) != 0)
 		return rc;
-	if (argc - optind != 1)
-		return cli_usage_error(SUB, argc - optind < 1
-				       ? "missing operand" : "too many operands");
 	if (!metric)
 		return cli_usage_error(SUB, "--metric is required");
 	if (!country)

@@ -488,9 +488,8 @@ int cmd_release(int argc, char **argv, const struct cli_context *ctx)
 			return cli_usage_error(SUB, "unknown option");
 		}
 	}
-	if (argc - optind != 1)
-		return cli_usage_error(SUB, argc - optind < 1
-				       ? "missing operand" : "too many operands");
+	if ((rc = cli_check_operands(SUB, argc - optind)) != 0)
+		return rc;
 	if (suppress_k && (ledger || have_eps || have_rho || delta_s ||
 			   budget_kind || insecure || clamp))
 		return cli_usage_error(SUB, "--suppress-below releases without "

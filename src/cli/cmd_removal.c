@@ -512,9 +512,6 @@ int cmd_removal(int argc, char **argv, const struct cli_context *ctx)
 	}
 	if ((rc = cli_check_operands(SUB, argc - optind)) != 0)
 		return rc;
-	if (argc - optind != 1)
-		return cli_usage_error(SUB, argc - optind < 1
-				       ? "missing operand" : "too many operands");
 	if (!country)
 		return cli_usage_error(SUB, "--country is required");
 	if (curves && strcmp(curves, "-") == 0)
