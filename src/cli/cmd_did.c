@@ -101,7 +101,10 @@ static double disp(const struct out *o, double x)
 	return o->log ? exp(x) : x;
 }
 
-/* Numbers for text and Markdown: 4 significant decimals, NA for missing. */
+/*
+ * Numbers for text and Markdown: 4 significant decimals, NA for missing.
+ * Not cli_fmt_num: did has always printed infinities as NA too.
+ */
 static const char *num(char *buf, size_t n, double x)
 {
 	if (!isfinite(x))
@@ -536,12 +539,11 @@ static int print_text(const struct out *o)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
+/* One cell after its separator: did's rows build the comma in. */
 static void csv_num(FILE *fp, double x)
 {
-	if (isfinite(x))
-		fprintf(fp, ",%.17g", x);
-	else
-		fputs(",", fp);
+	fputc(',', fp);
+	cli_csv_num(fp, x);
 }
 
 static void csv_text(FILE *fp, const char *s)
