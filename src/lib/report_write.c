@@ -819,7 +819,7 @@ static void overall_checklist(struct mnr__rep *r)
 static const char *verdict_words(const struct mnr_report_verdict *v)
 {
 	if (!v->valid)
-		return "no estimate";
+		return "not interpreted (no valid interval)";
 	if (!v->significant)
 		return "no clear change";
 	if (v->direction > 0)
