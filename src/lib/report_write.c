@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "alloc_internal.h"
+#include "mnrstat/fields.h"
 #include "report_internal.h"
 #include "banned.h"
 
@@ -132,10 +133,23 @@ static int exact_counts(const struct mnr__rep *r)
 	return r->o->internal || r->o->has_seed;
 }
 
-
 static void month_str(int m, char *buf, size_t size)
 {
-	mnr_its_month_format(m, buf, size);
+	mnr_month_format(m, buf, size);
+}
+
+/* Months before and after the intervention that a country's analysis used. */
+static void country_points(const struct mnr__rep_country *cc, size_t *np,
+			   size_t *nq)
+{
+	*np = *nq = 0;
+	if (cc->has_its) {
+		*np = cc->its.n_pre;
+		*nq = cc->its.n_post;
+	} else if (cc->has_cmp) {
+		*np = cc->cmp.n_pre;
+		*nq = cc->cmp.n_post;
+	}
 }
 
 static const char *dir_name(int d)
@@ -1001,17 +1015,11 @@ static void md_country_table(struct mnr__rep *r, struct mnr__rep_metric *m,
 		      "| --- | --- | ---: | ---: | ---: | --- | --- |\n");
 	for (c = 0; c < r->ncountries; c++) {
 		struct mnr__rep_country *cc = &m->c[c];
-		size_t np = 0, nq = 0;
+		size_t np, nq;
 
 		if (!cc->analysed)
 			continue;
-		if (cc->has_its) {
-			np = cc->its.n_pre;
-			nq = cc->its.n_post;
-		} else if (cc->has_cmp) {
-			np = cc->cmp.n_pre;
-			nq = cc->cmp.n_post;
-		}
+		country_points(cc, &np, &nq);
 		month_str(cc->intervention, s, sizeof(s));
 		est_text(&cc->head, cc->head.e.estimate, e, sizeof(e));
 		est_text(&cc->head, cc->head.e.ci_low, lo, sizeof(lo));
@@ -1521,18 +1529,12 @@ static void build_html(struct mnr__rep *r, struct mnr__rep_buf *b)
 				"<tbody>\n");
 			for (c = 0; c < r->ncountries; c++) {
 				struct mnr__rep_country *cc = &m->c[c];
-				size_t np = 0, nq = 0;
+				size_t np, nq;
 				char s[16];
 
 				if (!cc->analysed)
 					continue;
-				if (cc->has_its) {
-					np = cc->its.n_pre;
-					nq = cc->its.n_post;
-				} else if (cc->has_cmp) {
-					np = cc->cmp.n_pre;
-					nq = cc->cmp.n_post;
-				}
+				country_points(cc, &np, &nq);
 				month_str(cc->intervention, s, sizeof(s));
 				mnr__rep_printf(b, "<tr><td>%s</td><td>%s</td>"
 					"<td class=\"n\">%zu / %zu</td>",
